@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """The banner flag and the navigation for the signed-in user (links only to pages they can use)."""
+    nav: list[dict[str, Any]] = []
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from commonroom.authz.actor import actor_for
+
+        actor = actor_for(request)
+        items = [(_("Home"), reverse("home"))]
+        if actor.is_platform_admin:
+            items.append((_("Manage"), reverse("manage:organisations")))
+        items.append((_("Account"), reverse("identity:account")))
+        nav = [{"label": label, "url": url, "current": request.path == url} for label, url in items]
+    return {"demo_mode": settings.DEMO_MODE, "nav": nav}
