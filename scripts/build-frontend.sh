@@ -44,6 +44,9 @@ $govuk-include-default-font-face: false;
 $govuk-brand-colour: #00625e;
 $govuk-assets-path: "assets/";
 $govuk-image-url-function: "commonroom-image-url";
+// Style bare <a> and <p> too: third-party templates (django-allauth) and
+// help texts hold links without GOV.UK classes.
+$govuk-global-styles: true;
 
 @import "govuk-frontend/dist/govuk/index";
 SCSS

@@ -18,7 +18,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         actor = actor_for(request)
         items = [(_("Home"), reverse("home"))]
         if actor.is_platform_admin:
-            items.append((_("Manage"), reverse("manage:organisations")))
+            items.append((_("Manage"), reverse("organisations:manage")))
         items.append((_("Account"), reverse("identity:account")))
         nav = [{"label": label, "url": url, "current": request.path == url} for label, url in items]
     return {"demo_mode": settings.DEMO_MODE, "nav": nav}

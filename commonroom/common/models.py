@@ -25,7 +25,9 @@ class InstitutionOwned(TimeStamped):
     :func:`check_same_institution` themselves.
     """
 
-    institution = models.ForeignKey("organisations.Institution", on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey(
+        "organisations.Institution", on_delete=models.PROTECT, related_name="%(app_label)s_%(class)s_set"
+    )
 
     class Meta:
         abstract = True

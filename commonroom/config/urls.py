@@ -1,5 +1,12 @@
 from django.urls import include, path
 
+from commonroom.config.api import api
+
 urlpatterns = [
+    path("", include("commonroom.home.urls")),
+    path("", include("commonroom.people.urls")),
+    path("", include("commonroom.organisations.urls")),
+    path("", include("commonroom.identity.urls")),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
 ]

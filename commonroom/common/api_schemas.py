@@ -1,0 +1,44 @@
+"""Schema pieces and conventions shared by every router of the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ninja import Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    """Ninja's shape for invalid input: a list of {type, loc, msg}."""
+
+    detail: list[dict[str, Any]]
+
+
+class Ref(Schema):
+    """A reference to a named record: enough to show it and to ask for it."""
+
+    id: int
+    name: str
+
+
+# Declared error responses, so that the schema lists every status an operation can answer with.
+UNAUTHORISED: dict[int, Any] = {401: ErrorOut}
+INVALID: dict[int, Any] = {422: ValidationErrorOut}
+NOT_FOUND: dict[int, Any] = {404: ErrorOut}
+CSRF_FAILED: dict[int, Any] = {403: ErrorOut}
+READ_ERRORS: dict[int, Any] = {**UNAUTHORISED, **INVALID}
+DETAIL_ERRORS: dict[int, Any] = {**UNAUTHORISED, **NOT_FOUND, **INVALID}
+WRITE_ERRORS: dict[int, Any] = {**UNAUTHORISED, **CSRF_FAILED, **INVALID}
+
+
+def paginated(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Page-number pagination (``?page=2&page_size=100``), 50 a page by default and at most 200."""
+    return paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)(func)

@@ -1,0 +1,65 @@
+"""The versioned API: /api/v1/, schema at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Every operation accepts a personal access token (``Authorization: Bearer cr_...``) or the
+browser session (with CSRF on unsafe methods); see ``commonroom.common.api_auth``. Every read
+goes through the authz layer, so missing and forbidden records both answer 404.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI
+from ninja.openapi.docs import DocsBase
+
+from commonroom.common.api_auth import TOKEN_OR_SESSION
+from commonroom.identity.api import router as identity_router
+from commonroom.organisations.api import router as organisations_router
+from commonroom.people.api import router as people_router
+
+
+class OfflineSwagger(DocsBase):
+    """Swagger UI from our own static files (commonroom/static/swagger/), no CDN and no inline script.
+
+    The page runs under the site's Content-Security-Policy (script-src 'self', style-src 'self').
+    """
+
+    template = "api/docs.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        return render(request, self.template, {"api": api, "openapi_url": self.get_openapi_url(api, kwargs)})
+
+
+api = NinjaAPI(
+    title="Commonroom API",
+    version="1",
+    description=(
+        "Read access to institutions, groups and learners, scoped exactly as the pages are, and management of "
+        "your own personal access tokens. Authenticate with `Authorization: Bearer cr_...` or a signed-in session."
+    ),
+    urls_namespace="api-1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    docs=OfflineSwagger(),
+    auth=TOKEN_OR_SESSION,
+)
+
+
+@api.exception_handler(DjangoValidationError)
+def validation_error(request: HttpRequest, error: DjangoValidationError) -> HttpResponse:
+    """A service refused the input: answer 422 in ninja's own shape for invalid input."""
+    if hasattr(error, "error_dict"):
+        detail = [
+            {"type": "value_error", "loc": ["body", "payload", field], "msg": message}
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    else:
+        detail = [{"type": "value_error", "loc": ["body", "payload"], "msg": message} for message in error.messages]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+api.add_router("", identity_router)
+api.add_router("", organisations_router)
+api.add_router("", people_router)

@@ -1,0 +1,82 @@
+"""Gathers each part of the home page the actor's roles call for. Each part is a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from commonroom.authz.actor import Actor
+from commonroom.authz.api import visible
+from commonroom.authz.models import WHOLE_INSTITUTION_ROLES, Role
+from commonroom.organisations import selectors as organisations
+from commonroom.organisations.models import Institution, LocalAuthority
+from commonroom.people import selectors as people
+
+LEARNERS_ON_HOME = 50
+
+
+@dataclass
+class InstitutionPanel:
+    institution: Institution
+    roles: list[str]
+    year_groups: list[dict[str, Any]]
+    staff: list[dict[str, Any]]
+
+
+@dataclass
+class Home:
+    own: people.LearnerProfile | None = None
+    children: list[people.LearnerProfile] = field(default_factory=list)
+    groups: list[Any] = field(default_factory=list)
+    learners: list[Any] = field(default_factory=list)
+    learner_total: int = 0
+    institutions: list[InstitutionPanel] = field(default_factory=list)
+    authorities: list[organisations.AuthorityOverview] = field(default_factory=list)
+    admin: dict[str, int] | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.own or self.children or self.groups or self.institutions or self.authorities or self.admin)
+
+
+def home_for(actor: Actor) -> Home:
+    home = Home()
+    home.own = people.own_learner_profile(actor)
+    home.children = people.learners_cared_for(actor)
+    if actor.staff_groups:
+        home.groups = people.staff_groups(actor)
+        learners = people.learner_list(actor).filter(pk__in=_members_of_my_groups(actor))
+        home.learner_total = learners.count()
+        home.learners = list(learners[:LEARNERS_ON_HOME])
+    leading = actor.institutions_where(*WHOLE_INSTITUTION_ROLES)
+    if leading:
+        institutions = visible(actor, Institution).in_bulk(sorted(leading))
+        for institution_id in sorted(leading, key=lambda pk: institutions[pk].name):
+            roles = sorted(
+                Role(role).label for role, inst, _la in actor.role_rows if inst == institution_id and role in WHOLE_INSTITUTION_ROLES
+            )
+            home.institutions.append(
+                InstitutionPanel(
+                    institution=institutions[institution_id],
+                    roles=[str(role) for role in roles],
+                    year_groups=people.year_group_counts(actor, institution_id),
+                    staff=organisations.staff_by_role(actor, institution_id),
+                )
+            )
+    home.authorities = organisations.authority_overviews(actor)
+    if actor.is_platform_admin:
+        from commonroom.identity.models import User
+
+        home.admin = {
+            "authorities": visible(actor, LocalAuthority).count(),
+            "institutions": visible(actor, Institution).count(),
+            "accounts": visible(actor, User).count(),
+        }
+    return home
+
+
+def _members_of_my_groups(actor: Actor):  # type: ignore[no-untyped-def]
+    from commonroom.common.dates import in_force
+    from commonroom.people.models import GroupMembership
+
+    return GroupMembership.objects.filter(in_force(on=actor.on), group_id__in=sorted(actor.staff_groups)).values("learner_id")

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from commonroom.people.identifiers import normalise_upn, uln_problem, upn_problem
+from commonroom.people.models import Group, Person
+
+
+class LearnerEnrolForm(forms.Form):
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), help_text=_("For example 2012-03-27"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "–"), *Person.Sex.choices], required=False)
+    upn = forms.CharField(
+        label=_("UPN"), max_length=13, required=False, help_text=_("13 characters, for example B801200005001")
+    )
+    uln = forms.CharField(label=_("ULN"), max_length=10, required=False, help_text=_("10 digits, for learners aged 14 and over"))
+    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Groups"), queryset=Group.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, groups=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if groups is not None:
+            self.fields["groups"].queryset = groups
+
+    def clean_upn(self) -> str:
+        value = normalise_upn(self.cleaned_data["upn"])
+        if value and (problem := upn_problem(value)):
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean_uln(self) -> str:
+        value = self.cleaned_data["uln"].strip()
+        if value and (problem := uln_problem(value)):
+            raise forms.ValidationError(problem)
+        return value
+
+
+class LearnerSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name, UPN or ULN"), required=False, max_length=100)

@@ -1,0 +1,209 @@
+"""The persona world every authorisation test runs over.
+
+Two authorities (``la1``, ``la2``) with two institutions each (``a1``, ``a2`` in la1; ``b1``, ``b2``
+in la2) and one institution without an authority (``solo``). In each institution:
+
+    <inst>.head  <inst>.senco  <inst>.dsl  <inst>.office
+    <inst>.teacher   teaches the teaching group <inst>.maths (learners of both forms)
+    <inst>.teacher2  teaches <inst>.art (form A learners only)
+    <inst>.tutor     tutors form A (<inst>.formA)
+    <inst>.learnerA1, <inst>.learnerA2   in form A
+    <inst>.learnerB1, <inst>.learnerB2   in form B (tutored by nobody with an account)
+    <inst>.leaver    enrolment ended last term: nobody at the school sees them any more
+
+Across institutions:
+
+    parent.a1         parent of a1.learnerA1
+    parent.two        parent of a1.learnerA2 and of b1.learnerA1 (children in two authorities)
+    parent.barred     barred by a court order from a1.learnerA1 (who has parent.a1 too)
+    la1.officer, la2.officer     local-authority officers
+    platform.admin    the platform administrator
+    nobody            an account with no role and no relationship
+
+Every persona has an account whose username is its name. ``World`` gives objects by name.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from commonroom.authz.actor import Actor
+from commonroom.authz.models import Role, RoleAssignment
+from commonroom.common.dates import today
+from commonroom.identity.models import User
+from commonroom.organisations.models import AcademicYear, Institution, LocalAuthority, Term
+from commonroom.people.identifiers import make_uln, make_upn
+from commonroom.people.models import ContactLink, Enrolment, Group, GroupMembership, GroupStaff, Learner, Person
+
+INSTITUTIONS = {
+    # name: (authority, kind, phase, urn, estab)
+    "a1": ("la1", Institution.Kind.SECONDARY, Institution.Phase.SECONDARY, "100001", "4001"),
+    "a2": ("la1", Institution.Kind.PRIMARY, Institution.Phase.PRIMARY, "100002", "2001"),
+    "b1": ("la2", Institution.Kind.SECONDARY, Institution.Phase.SECONDARY, "100003", "4002"),
+    "b2": ("la2", Institution.Kind.SPECIAL, Institution.Phase.ALL_THROUGH, "100004", "7001"),
+    "solo": (None, Institution.Kind.FE_COLLEGE, Institution.Phase.POST_16, "100005", ""),
+}
+AUTHORITIES = {"la1": ("Northmere (test)", "801"), "la2": ("Southvale (test)", "802")}
+STAFF_ROLES = {"head": Role.HEAD, "senco": Role.SENCO, "dsl": Role.DSL, "office": Role.OFFICE}
+LEARNERS = ("learnerA1", "learnerA2", "learnerB1", "learnerB2", "leaver")
+
+
+@dataclass
+class World:
+    authorities: dict[str, LocalAuthority] = field(default_factory=dict)
+    institutions: dict[str, Institution] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    learners: dict[str, Learner] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    links: dict[str, ContactLink] = field(default_factory=dict)
+
+    def actor(self, persona: str) -> Actor:
+        if persona == "anonymous":
+            return Actor(person_id=None, label="anonymous")
+        return Actor.for_user(self.users[persona])
+
+    @property
+    def personas(self) -> list[str]:
+        return sorted(self.users) + ["anonymous"]
+
+
+def _person(world: World, name: str, given: str, family: str, **extra: object) -> Person:
+    person = Person.objects.create(given_name=given, family_name=family, email=f"{name}@example.org", **extra)
+    world.people[name] = person
+    return person
+
+
+def _account(world: World, name: str, person: Person) -> User:
+    user = User(username=name, email=f"{name}@example.org", person=person)
+    user.set_password("correct horse battery staple")
+    user.save()
+    world.users[name] = user
+    return user
+
+
+def build_world() -> World:
+    world = World()
+    start = today() - datetime.timedelta(days=200)
+    year_start = datetime.date(today().year - (1 if today().month < 9 else 0), 9, 1)
+    for key, (name, number) in AUTHORITIES.items():
+        world.authorities[key] = LocalAuthority.objects.create(name=name, la_number=number)
+    serial = 0
+    for key, (la, kind, phase, urn, estab) in INSTITUTIONS.items():
+        authority = world.authorities.get(la) if la else None
+        inst = Institution.objects.create(
+            name=f"{key.upper()} {kind.label} (test)",
+            kind=kind,
+            phase=phase,
+            urn=urn,
+            local_authority=authority,
+            la_number=authority.la_number if authority else "",
+            estab_number=estab,
+        )
+        world.institutions[key] = inst
+        year = AcademicYear.objects.create(
+            institution=inst, name=f"{year_start.year}/{str(year_start.year + 1)[2:]}", start_date=year_start,
+            end_date=datetime.date(year_start.year + 1, 8, 31),
+        )
+        Term.objects.create(institution=inst, academic_year=year, name="Autumn", start_date=year_start,
+                            end_date=datetime.date(year_start.year, 12, 20))
+        year_group = Group.objects.create(institution=inst, academic_year=year, kind=Group.Kind.YEAR, code="Y10",
+                                          name="Year 10", nc_year=10)
+        for form in ("A", "B"):
+            world.groups[f"{key}.form{form}"] = Group.objects.create(
+                institution=inst, academic_year=year, kind=Group.Kind.REGISTRATION, code=f"10{form}",
+                name=f"10{form}", nc_year=10, year_group=year_group,
+            )
+        world.groups[f"{key}.year10"] = year_group
+        world.groups[f"{key}.maths"] = Group.objects.create(
+            institution=inst, academic_year=year, kind=Group.Kind.TEACHING, code="10Ma1", name="10 Maths set 1",
+            subject="Mathematics", nc_year=10,
+        )
+        world.groups[f"{key}.art"] = Group.objects.create(
+            institution=inst, academic_year=year, kind=Group.Kind.TEACHING, code="10Ar", name="10 Art",
+            subject="Art", nc_year=10,
+        )
+        # Staff.
+        for label, role in STAFF_ROLES.items():
+            person = _person(world, f"{key}.{label}", label.title(), f"{key.upper()}-staff")
+            RoleAssignment.objects.create(person=person, role=role, institution=inst, start_date=start)
+            _account(world, f"{key}.{label}", person)
+        for label, group, group_role in (
+            ("teacher", "maths", GroupStaff.Role.TEACHER),
+            ("teacher2", "art", GroupStaff.Role.TEACHER),
+            ("tutor", "formA", GroupStaff.Role.TUTOR),
+        ):
+            person = _person(world, f"{key}.{label}", label.title(), f"{key.upper()}-staff")
+            RoleAssignment.objects.create(person=person, role=Role.TEACHER, institution=inst, start_date=start)
+            GroupStaff.objects.create(institution=inst, group=world.groups[f"{key}.{group}"], person=person,
+                                      role=group_role, start_date=start)
+            _account(world, f"{key}.{label}", person)
+        # Learners.
+        for label in LEARNERS:
+            serial += 1
+            person = _person(world, f"{key}.{label}", label.title(), f"{key.upper()}-learner",
+                             date_of_birth=datetime.date(year_start.year - 15, 3, 1))
+            learner = Learner.objects.create(
+                person=person, upn=make_upn(inst.la_number or "999", estab or "9999", 20, serial),
+                uln=make_uln(100000000 + serial * 7919) or make_uln(100000001 + serial * 7919),
+            )
+            world.learners[f"{key}.{label}"] = learner
+            ended = label == "leaver"
+            Enrolment.objects.create(
+                institution=inst, learner=learner, start_date=start,
+                end_date=today() - datetime.timedelta(days=30) if ended else None,
+            )
+            form = "formB" if label.startswith("learnerB") else "formA"
+            groups = [f"{key}.year10", f"{key}.{form}", f"{key}.maths"]
+            if form == "formA":
+                groups.append(f"{key}.art")
+            for group in groups:
+                GroupMembership.objects.create(
+                    institution=inst, group=world.groups[group], learner=learner, start_date=start,
+                    end_date=today() - datetime.timedelta(days=30) if ended else None,
+                )
+            _account(world, f"{key}.{label}", person)
+    # Families.
+    def link(name: str, parent: Person, learner_key: str, barred: bool = False) -> None:
+        world.links[name] = ContactLink.objects.create(
+            learner=world.learners[learner_key], contact=parent, relationship=ContactLink.Relationship.PARENT,
+            priority=2 if barred else 1, access_barred=barred, start_date=start,
+        )
+
+    _account(world, "parent.a1", _person(world, "parent.a1", "Alex", "Parent"))
+    link("parent.a1>a1.learnerA1", world.people["parent.a1"], "a1.learnerA1")
+    _account(world, "parent.two", _person(world, "parent.two", "Sam", "Twohomes"))
+    link("parent.two>a1.learnerA2", world.people["parent.two"], "a1.learnerA2")
+    link("parent.two>b1.learnerA1", world.people["parent.two"], "b1.learnerA1")
+    _account(world, "parent.barred", _person(world, "parent.barred", "Chris", "Barred"))
+    link("parent.barred>a1.learnerA1", world.people["parent.barred"], "a1.learnerA1", barred=True)
+    # Authority and platform.
+    for la in ("la1", "la2"):
+        person = _person(world, f"{la}.officer", "Officer", la.upper())
+        RoleAssignment.objects.create(person=person, role=Role.LA_OFFICER, local_authority=world.authorities[la],
+                                      start_date=start)
+        _account(world, f"{la}.officer", person)
+    admin = _person(world, "platform.admin", "Platform", "Admin")
+    RoleAssignment.objects.create(person=admin, role=Role.PLATFORM_ADMIN, start_date=start)
+    _account(world, "platform.admin", admin)
+    _account(world, "nobody", _person(world, "nobody", "No", "Body"))
+    return world
+
+
+def load_world() -> World:
+    """Rebuild the ``World`` index from a database that ``build_world`` already filled."""
+    world = World()
+    world.authorities = {key: LocalAuthority.objects.get(la_number=number) for key, (_n, number) in AUTHORITIES.items()}
+    world.institutions = {key: Institution.objects.get(urn=spec[3]) for key, spec in INSTITUTIONS.items()}
+    world.users = {user.username: user for user in User.objects.select_related("person")}
+    world.people = {name: user.person for name, user in world.users.items() if user.person_id}
+    learners = Learner.objects.in_bulk([person.pk for person in world.people.values()])
+    world.learners = {name: learners[person.pk] for name, person in world.people.items() if person.pk in learners}
+    for key, inst in world.institutions.items():
+        for group in Group.objects.filter(institution=inst):
+            suffix = {"10A": "formA", "10B": "formB", "Y10": "year10", "10Ma1": "maths", "10Ar": "art"}[group.code]
+            world.groups[f"{key}.{suffix}"] = group
+    for row in ContactLink.objects.select_related("contact__account", "learner__person__account"):
+        world.links[f"{row.contact.account.username}>{row.learner.person.account.username}"] = row
+    return world
