@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -19,13 +20,30 @@ def visible(actor: Actor, model: type[M], action: str = "view") -> QuerySet[M]:
     return model._default_manager.filter(rule_for(model, action).q(actor))
 
 
+# The range of a 64-bit signed integer key: ids outside it cannot exist, on any database.
+_MIN_ID, _MAX_ID = -(2**63), 2**63 - 1
+
+
+def clean_id(model: type[Model], pk: Any) -> Any:
+    """The id as the model's key type, or NotFound for anything that cannot be an id of it."""
+    field = model._meta.pk
+    while getattr(field, "remote_field", None) is not None and field.is_relation:  # one-to-one primary keys
+        field = field.target_field  # type: ignore[union-attr]
+    try:
+        value = field.to_python(pk)  # type: ignore[union-attr]
+    except (ValidationError, ValueError, TypeError):
+        raise NotFound() from None
+    if isinstance(value, int) and not _MIN_ID <= value <= _MAX_ID:
+        raise NotFound()
+    return value
+
+
 def get_for(actor: Actor, model: type[M], pk: Any, action: str = "view", queryset: QuerySet[M] | None = None) -> M:
     base = queryset if queryset is not None else model._default_manager.all()
     try:
-        obj = base.filter(rule_for(model, action).q(actor)).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
+        return base.filter(rule_for(model, action).q(actor)).get(pk=clean_id(model, pk))
+    except model.DoesNotExist:  # type: ignore[attr-defined]
         raise NotFound() from None
-    return obj
 
 
 def can(actor: Actor, action: str, obj: Model) -> bool:

@@ -8,6 +8,9 @@ Two ways, both accepted on every operation unless it says otherwise:
 
 Either way ``request.user`` is the caller's account afterwards, so ``actor_for(request)`` works.
 A caller who is not signed in gets 401 (never a CSRF 403: there is nothing to protect).
+
+Staff at an institution that requires a second factor must have set one up, as for the pages
+(``identity.middleware``, which leaves /api/ to this module): until then both ways answer 401.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
+from commonroom.identity.middleware import SESSION_FLAG, second_factor_required
 from commonroom.identity.services import token_authenticate
 
 
@@ -31,6 +35,8 @@ class TokenAuth(HttpBearer):
         if user is None:
             return None
         request.user = user
+        if second_factor_required(request):
+            return None
         return user
 
 
@@ -44,6 +50,10 @@ class SessionAuth(NinjaSessionAuth):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
+        if not request.session.get(SESSION_FLAG):
+            if second_factor_required(request):
+                return None
+            request.session[SESSION_FLAG] = True  # as the middleware does: checked once per session
         return super().__call__(request)  # checks CSRF on unsafe methods, then authenticates
 
 

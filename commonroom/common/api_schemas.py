@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ninja import Schema
+from ninja import Path, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+
+
+# Record ids in paths: positive and within a database integer, so that nonsense answers 422, never 500.
+MAX_ID = 2**63 - 1
+
+
+def id_in_path() -> Any:
+    return Path(..., ge=1, le=MAX_ID)
 
 
 class ErrorOut(Schema):

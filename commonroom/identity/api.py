@@ -1,7 +1,7 @@
 """The caller's own account (``/me``) and their personal access tokens. Thin: parse, read or call a service."""
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -13,9 +13,18 @@ from commonroom.authz.actor import Actor, actor_for
 from commonroom.authz.api import get_for, visible
 from commonroom.authz.models import RoleAssignment
 from commonroom.common.api_auth import SESSION_ONLY
-from commonroom.common.api_schemas import CSRF_FAILED, DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS, Ref, paginated
+from commonroom.common.api_schemas import (
+    CSRF_FAILED,
+    DETAIL_ERRORS,
+    READ_ERRORS,
+    UNAUTHORISED,
+    WRITE_ERRORS,
+    Ref,
+    id_in_path,
+    paginated,
+)
 from commonroom.common.dates import in_force
-from commonroom.identity.models import PersonalAccessToken
+from commonroom.identity.models import PersonalAccessToken, User
 from commonroom.identity.services import token_create, token_revoke
 
 router = Router(tags=["account"])
@@ -57,24 +66,24 @@ class MeOut(Schema):
     cares_for_learner_ids: list[int]
 
 
-def _roles_in_force(actor: Actor) -> QuerySet[RoleAssignment]:
+def _roles_in_force(actor: Actor, person_id: int) -> QuerySet[RoleAssignment]:
     """The caller's own role assignments in force today, through the RoleAssignment policy."""
     return (
         visible(actor, RoleAssignment)
-        .filter(in_force(on=actor.on), person_id=actor.person_id)
+        .filter(in_force(on=actor.on), person_id=person_id)
         .select_related("institution", "local_authority")
         .order_by("role", "institution__name", "local_authority__name")
     )
 
 
-@router.get("/me", response={200: MeOut, **READ_ERRORS}, summary="Who am I")
+@router.get("/me", response={200: MeOut, **UNAUTHORISED}, summary="Who am I")
 def me(request: HttpRequest) -> dict[str, Any]:
     """The signed-in account: its person, roles in force, and the learners it cares for."""
     actor = actor_for(request)
     return {
         "user": {"username": request.user.get_username(), "name": actor.label},
         "person_id": actor.person_id,
-        "roles": list(_roles_in_force(actor)) if actor.person_id else [],
+        "roles": list(_roles_in_force(actor, actor.person_id)) if actor.person_id is not None else [],
         "is_learner": actor.is_learner,
         "cares_for_learner_ids": sorted(actor.cared_for_learner_ids),
     }
@@ -117,18 +126,14 @@ def list_tokens(request: HttpRequest) -> QuerySet[PersonalAccessToken]:
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     """Create a personal access token for the signed-in account (session only: a token cannot mint tokens)."""
-    row, token = token_create(
-        actor=actor_for(request),
-        user=request.user,
-        name=payload.name,
-        expires_at=payload.expires_at,  # type: ignore[arg-type]
-    )
+    user = cast(User, request.auth)  # type: ignore[attr-defined]  # set by the session auth: the signed-in account
+    row, token = token_create(actor=actor_for(request), user=user, name=payload.name, expires_at=payload.expires_at)
     row.token = token  # type: ignore[attr-defined]
     return Status(201, row)
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, **DETAIL_ERRORS, **CSRF_FAILED}, summary="Revoke a token")
-def revoke_token(request: HttpRequest, token_id: int) -> PersonalAccessToken:
+def revoke_token(request: HttpRequest, token_id: int = id_in_path()) -> PersonalAccessToken:
     """Revoke one of the caller's tokens; someone else's is not found."""
     actor = actor_for(request)
     return token_revoke(actor=actor, token=get_for(actor, PersonalAccessToken, token_id, action="revoke"))

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from commonroom.authz.actor import actor_for
-from commonroom.common.api_schemas import DETAIL_ERRORS, READ_ERRORS, Ref, paginated
+from commonroom.common.api_schemas import DETAIL_ERRORS, READ_ERRORS, Ref, id_in_path, paginated
 from commonroom.organisations.models import Institution
 from commonroom.organisations.selectors import institution_for, institution_list
 
@@ -40,5 +40,5 @@ def list_institutions(request: HttpRequest) -> QuerySet[Institution]:
 @router.get(
     "/institutions/{institution_id}", response={200: InstitutionOut, **DETAIL_ERRORS}, summary="Get an institution"
 )
-def get_institution(request: HttpRequest, institution_id: int) -> Institution:
+def get_institution(request: HttpRequest, institution_id: int = id_in_path()) -> Institution:
     return institution_for(actor_for(request), institution_id)

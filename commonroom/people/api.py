@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from commonroom.authz.actor import actor_for
-from commonroom.common.api_schemas import DETAIL_ERRORS, READ_ERRORS, Ref, paginated
+from commonroom.common.api_schemas import DETAIL_ERRORS, MAX_ID, READ_ERRORS, Ref, id_in_path, paginated
 from commonroom.people.models import ContactLink, Enrolment, Group, GroupStaff, Learner
 from commonroom.people.selectors import (
     GroupDetail,
@@ -29,7 +29,7 @@ router = Router(tags=["people"])
 
 
 class GroupFilters(Schema):
-    institution: int | None = None
+    institution: int | None = Field(None, ge=1, le=MAX_ID, description="Only this institution's groups")
     kind: Group.Kind | None = None
 
 
@@ -123,7 +123,7 @@ def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> QuerySet[
 
 
 @router.get("/groups/{group_id}", response={200: GroupDetailOut, **DETAIL_ERRORS}, summary="Get a group")
-def get_group(request: HttpRequest, group_id: int) -> GroupDetail:
+def get_group(request: HttpRequest, group_id: int = id_in_path()) -> GroupDetail:
     """A group with its staff, and the learners in it whom the caller may see."""
     return group_detail(actor_for(request), group_id)
 
@@ -132,11 +132,11 @@ def get_group(request: HttpRequest, group_id: int) -> GroupDetail:
 
 
 class LearnerFilters(Schema):
-    institution: int | None = None
-    group: int | None = None
+    institution: int | None = Field(None, ge=1, le=MAX_ID, description="Only learners enrolled there today")
+    group: int | None = Field(None, ge=1, le=MAX_ID, description="Only learners in this group today")
 
 
-class LearnerOut(Schema):
+class LearnerFields(Schema):
     id: int
     given_name: str
     family_name: str
@@ -144,6 +144,8 @@ class LearnerOut(Schema):
     upn: str | None
     uln: str | None
 
+
+class LearnerOut(LearnerFields):
     @staticmethod
     def resolve_id(obj: Learner) -> int:
         return obj.pk
@@ -191,7 +193,7 @@ class ContactOut(Schema):
         return obj.contact.full_name
 
 
-class LearnerProfileOut(LearnerOut):
+class LearnerProfileOut(LearnerFields):
     date_of_birth: datetime.date | None
     former_upn: str
     enrolments: list[EnrolmentOut]
@@ -239,6 +241,6 @@ def list_learners(request: HttpRequest, filters: Query[LearnerFilters]) -> Query
 
 
 @router.get("/learners/{learner_id}", response={200: LearnerProfileOut, **DETAIL_ERRORS}, summary="Get a learner")
-def get_learner(request: HttpRequest, learner_id: int) -> LearnerProfile:
+def get_learner(request: HttpRequest, learner_id: int = id_in_path()) -> LearnerProfile:
     """A learner's profile, with the contacts the caller may see. The read is recorded in the audit trail."""
     return learner_profile(actor_for(request), learner_id)

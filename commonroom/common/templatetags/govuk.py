@@ -132,6 +132,10 @@ def govuk_widget(field: BoundField) -> SafeString:
             attrs["autocapitalize"] = "none"
         if widget_type in ("email", "password"):
             attrs["spellcheck"] = "false"
+        if field.field.widget.attrs.get("autocomplete") == "one-time-code":
+            classes.append("govuk-input--width-10")
+            attrs.setdefault("inputmode", "numeric")
+            attrs["spellcheck"] = "false"
         if has_errors:
             classes.append("govuk-input--error")
     elif kind == "select":

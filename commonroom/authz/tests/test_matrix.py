@@ -1,0 +1,250 @@
+"""The authorisation matrix: every URL pattern and API operation x every persona x own/other targets.
+
+Each endpoint has a spec saying, from the independent oracle, who should get through. A new
+URL or API operation without a spec fails ``test_every_endpoint_has_a_spec``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from commonroom.config.api import api
+from commonroom.testing import oracle
+from commonroom.testing.world import World, build_world
+
+PERSONAS = sorted(
+    [f"{inst}.{role}" for inst in ("a1", "b1") for role in ("head", "senco", "dsl", "office", "teacher", "teacher2", "tutor", "learnerA1", "learnerB1", "leaver")]
+    + ["a2.head", "solo.head", "parent.a1", "parent.two", "parent.barred", "la1.officer", "la2.officer", "platform.admin", "nobody", "anonymous"]
+)
+LEARNERS = ["a1.learnerA1", "a1.learnerB1", "a1.leaver", "b1.learnerA1", "solo.learnerA1"]
+GROUPS = ["a1.formA", "a1.formB", "a1.maths", "a1.art", "b1.maths"]
+INSTITUTIONS = ["a1", "a2", "b1", "solo"]
+LINKS = ["parent.a1>a1.learnerA1", "parent.barred>a1.learnerA1", "parent.two>b1.learnerA1"]
+SIGNED_IN = lambda persona, target: persona != "anonymous"  # noqa: E731
+PLATFORM_ADMIN = lambda persona, target: persona == "platform.admin"  # noqa: E731
+
+
+@dataclass
+class Spec:
+    """How to reach one endpoint for a target, and who should be let through."""
+
+    url: Callable[[World, str], str]
+    allowed: Callable[[str, str], bool]
+    targets: list[str] = field(default_factory=lambda: [""])
+    method: str = "get"
+    ok: tuple[int, ...] = (200,)
+    public: bool = False  # anonymous visitors are let in too
+
+
+def _pk(kind: str) -> Callable[[World, str], int]:
+    return lambda world, key: getattr(world, kind)[key].pk
+
+
+def learner_url(world: World, key: str) -> str:
+    return f"/learners/{world.learners[key].pk}/"
+
+
+def _token_of_head(world: World, _key: str) -> str:
+    from commonroom.identity.models import PersonalAccessToken
+
+    token = PersonalAccessToken.objects.get(user=world.users["a1.head"], name="matrix")
+    return f"/account/tokens/{token.pk}/revoke/"
+
+
+def _role_of(world: World, key: str) -> str:
+    from commonroom.authz.models import RoleAssignment
+
+    return f"/manage/roles/{RoleAssignment.objects.get(person=world.people[key]).pk}/end/"
+
+
+def _link_url(world: World, key: str) -> str:
+    link = world.links[key]
+    return f"/learners/{link.learner_id}/contacts/{link.pk}/invite/"
+
+
+PAGE_SPECS: dict[str, Spec] = {
+    "home": Spec(lambda w, t: "/", SIGNED_IN),
+    "people:learner_list": Spec(lambda w, t: "/learners/", SIGNED_IN),
+    "people:learner_detail": Spec(learner_url, oracle.may_view_learner, LEARNERS),
+    "people:contact_invite": Spec(_link_url, oracle.may_invite, LINKS),
+    "people:group_detail": Spec(lambda w, t: f"/groups/{w.groups[t].pk}/", oracle.may_view_group, GROUPS),
+    "people:learner_enrol": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/learners/new/", oracle.may_enrol_at, INSTITUTIONS),
+    "organisations:institution_detail": Spec(
+        lambda w, t: f"/institutions/{w.institutions[t].pk}/", oracle.may_view_institution, INSTITUTIONS
+    ),
+    "organisations:institution_settings": Spec(
+        lambda w, t: f"/institutions/{w.institutions[t].pk}/settings/", oracle.may_change_institution, INSTITUTIONS
+    ),
+    "organisations:manage": Spec(lambda w, t: "/manage/", PLATFORM_ADMIN),
+    "organisations:authority_create": Spec(lambda w, t: "/manage/authorities/new/", PLATFORM_ADMIN),
+    "organisations:institution_create": Spec(lambda w, t: "/manage/institutions/new/", PLATFORM_ADMIN),
+    "identity:account": Spec(lambda w, t: "/account/", SIGNED_IN),
+    "identity:tokens": Spec(lambda w, t: "/account/tokens/", SIGNED_IN),
+    "identity:token_revoke": Spec(_token_of_head, lambda p, t: p == "a1.head", method="post", ok=(302,)),
+    "identity:add_child": Spec(lambda w, t: "/account/add-child/", SIGNED_IN),
+    "identity:join": Spec(lambda w, t: "/join/", lambda p, t: True, ok=(200, 302), public=True),
+    "identity:accounts": Spec(lambda w, t: "/manage/accounts/", PLATFORM_ADMIN),
+    "identity:role_grant": Spec(lambda w, t: "/manage/roles/grant/", lambda p, t: oracle.may_grant_roles(p)),
+    "identity:role_end": Spec(_role_of, oracle.may_end_role_of, ["a1.teacher", "b1.teacher"], method="post", ok=(302,)),
+}
+
+# django-allauth's pages act only on the signed-in user's own account (or none): they never take a
+# record id. Sign-in, sign-up (closed), and password reset are public; the rest need a session.
+ALLAUTH_PUBLIC = {
+    "account_login", "account_signup", "account_reset_password", "account_reset_password_done",
+    "account_reset_password_from_key", "account_reset_password_from_key_done", "account_inactive",
+    "account_email_verification_sent", "account_confirm_email", "account_confirm_login_code", "account_logout",
+    "mfa_authenticate",
+}
+ALLAUTH_OWN = {
+    "account_reauthenticate", "account_email", "account_change_password", "account_set_password", "mfa_index",
+    "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp", "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes", "mfa_download_recovery_codes",
+}
+API_PAGES = {"api-1:openapi-json", "api-1:openapi-view", "api-1:api-root"}
+
+
+def api_path(world: World, template: str, target: str) -> str:
+    path = template
+    if "{learner_id}" in path:
+        path = path.replace("{learner_id}", str(world.learners[target].pk))
+    if "{group_id}" in path:
+        path = path.replace("{group_id}", str(world.groups[target].pk))
+    if "{institution_id}" in path:
+        path = path.replace("{institution_id}", str(world.institutions[target].pk))
+    if "{token_id}" in path:
+        from commonroom.identity.models import PersonalAccessToken
+
+        path = path.replace("{token_id}", str(PersonalAccessToken.objects.get(user=world.users["a1.head"], name="matrix").pk))
+    return path
+
+
+API_SPECS: dict[tuple[str, str], Spec] = {
+    ("get", "/api/v1/me"): Spec(lambda w, t: "", SIGNED_IN),
+    ("get", "/api/v1/tokens"): Spec(lambda w, t: "", SIGNED_IN),
+    ("post", "/api/v1/tokens"): Spec(lambda w, t: "", SIGNED_IN, ok=(200, 201)),
+    ("delete", "/api/v1/tokens/{token_id}"): Spec(lambda w, t: "", lambda p, t: p == "a1.head", ok=(200, 204)),
+    ("get", "/api/v1/institutions"): Spec(lambda w, t: "", SIGNED_IN),
+    ("get", "/api/v1/institutions/{institution_id}"): Spec(lambda w, t: "", oracle.may_view_institution, INSTITUTIONS),
+    ("get", "/api/v1/groups"): Spec(lambda w, t: "", SIGNED_IN),
+    ("get", "/api/v1/groups/{group_id}"): Spec(lambda w, t: "", oracle.may_view_group, GROUPS),
+    ("get", "/api/v1/learners"): Spec(lambda w, t: "", SIGNED_IN),
+    ("get", "/api/v1/learners/{learner_id}"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
+}
+
+
+def _walk(patterns, namespace: str | None = None):  # type: ignore[no-untyped-def]
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+        elif isinstance(pattern, URLPattern):
+            yield f"unnamed:{pattern.pattern}"
+
+
+def api_operations() -> set[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return {(method, path) for path, item in schema["paths"].items() for method in item}
+
+
+def test_every_endpoint_has_a_spec() -> None:
+    names = set(_walk(get_resolver().url_patterns))
+    api_names = {name for name in names if name.startswith("api-1:")} - API_PAGES
+    pages = names - {name for name in names if name.startswith("api-1:")}
+    missing = pages - set(PAGE_SPECS) - ALLAUTH_PUBLIC - ALLAUTH_OWN
+    assert not missing, f"URL patterns with no authorisation spec: {sorted(missing)}"
+    assert api_names, "the API exposes operations"
+    missing_api = api_operations() - set(API_SPECS)
+    assert not missing_api, f"API operations with no authorisation spec: {sorted(missing_api)}"
+
+
+def _cases(specs):  # type: ignore[no-untyped-def]
+    for key, spec in specs.items():
+        for target in spec.targets:
+            for persona in PERSONAS:
+                yield pytest.param(key, target, persona, id=f"{key}|{target}|{persona}")
+
+
+@pytest.fixture
+def matrix_world(world):  # type: ignore[no-untyped-def]
+    from commonroom.identity.models import PersonalAccessToken
+
+    PersonalAccessToken.objects.create(user=world.users["a1.head"], name="matrix", lookup="matrix00", token_hash="0" * 64)
+    return world
+
+
+def _client_for(client, world: World, persona: str):  # type: ignore[no-untyped-def]
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    return client
+
+
+@pytest.mark.parametrize(("name", "target", "persona"), list(_cases(PAGE_SPECS)))
+def test_page_matrix(client, matrix_world, name: str, target: str, persona: str) -> None:
+    spec = PAGE_SPECS[name]
+    url = spec.url(matrix_world, target)
+    response = getattr(_client_for(client, matrix_world, persona), spec.method)(url)
+    if persona == "anonymous" and not spec.public:
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+        return
+    if spec.allowed(persona, target):
+        assert response.status_code in spec.ok, f"{persona} should reach {url}, got {response.status_code}"
+    else:
+        assert response.status_code == 404, f"{persona} must get 404 at {url}, got {response.status_code}"
+
+
+@pytest.mark.parametrize(("name", "target", "persona"), list(_cases({f"{m} {p}": s for (m, p), s in API_SPECS.items()})))
+def test_api_matrix(client, matrix_world, name: str, target: str, persona: str) -> None:
+    method, template = name.split(" ", 1)
+    spec = API_SPECS[(method, template)]
+    url = api_path(matrix_world, template, target)
+    kwargs = {"data": {"name": "from matrix"}, "content_type": "application/json"} if method == "post" else {}
+    response = getattr(_client_for(client, matrix_world, persona), method)(url, **kwargs)
+    if persona == "anonymous":
+        assert response.status_code == 401, url
+    elif spec.allowed(persona, target):
+        assert response.status_code in spec.ok, f"{persona} should reach {method} {url}, got {response.status_code}"
+    else:
+        assert response.status_code == 404, f"{persona} must get 404 at {method} {url}, got {response.status_code}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_learner_lists_show_exactly_the_oracles_learners(client, world, persona: str) -> None:
+    """The list page and the API list show every learner the persona may open, and no other."""
+    if persona == "anonymous":
+        return
+    client.force_login(world.users[persona])
+    page = client.get("/learners/").content.decode()
+    api_ids = {row["id"] for row in client.get("/api/v1/learners?page_size=100").json()["items"]}
+    for key, learner in world.learners.items():
+        expected = oracle.may_view_learner(persona, key)
+        assert (learner.upn in page) == expected, f"{persona} list page and {key}"
+        assert (learner.pk in api_ids) == expected, f"{persona} API list and {key}"
+
+
+@pytest.mark.parametrize("name", sorted(ALLAUTH_PUBLIC | ALLAUTH_OWN))
+def test_account_pages_never_fail(client, world, name: str) -> None:
+    """Account pages answer sensibly signed out and signed in (they act only on the caller's own account)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        url = {"account_confirm_email": "/accounts/confirm-email/nonsense/",
+               "account_reset_password_from_key": "/accounts/password/reset/key/1-nonsense/"}[name]
+    for persona in ("anonymous", "a1.teacher"):
+        response = _client_for(client, world, persona).get(url)
+        assert response.status_code in (200, 302, 404, 405), (name, persona, response.status_code)
+
+
+def test_world_is_deterministic_in_shape(db) -> None:  # type: ignore[no-untyped-def]
+    """Sanity check of the fixture the matrix rests on: building again would collide on UPNs."""
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        build_world()

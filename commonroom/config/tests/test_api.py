@@ -1,0 +1,439 @@
+"""The API at /api/v1/: authentication, scoping through authz, auditing, schema, docs and query counts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.test import Client
+from django.utils import timezone
+
+from commonroom.authz.models import AuditEvent
+from commonroom.identity.models import PersonalAccessToken, sha256
+from commonroom.identity.services import token_create, token_revoke
+
+BASE = "/api/v1"
+EXPECTED_OPERATIONS = {
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/tokens"),
+    ("post", "/api/v1/tokens"),
+    ("delete", "/api/v1/tokens/{token_id}"),
+    ("get", "/api/v1/institutions"),
+    ("get", "/api/v1/institutions/{institution_id}"),
+    ("get", "/api/v1/groups"),
+    ("get", "/api/v1/groups/{group_id}"),
+    ("get", "/api/v1/learners"),
+    ("get", "/api/v1/learners/{learner_id}"),
+}
+
+
+def signed_in(world, persona: str) -> Client:
+    client = Client()
+    client.force_login(world.users[persona])
+    return client
+
+
+def token_for(world, persona: str, **extra) -> tuple[PersonalAccessToken, str]:
+    return token_create(actor=world.actor(persona), user=world.users[persona], name="test client", **extra)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def ids(response) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {item["id"] for item in response.json()["items"]}
+
+
+# Authentication.
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/me", "/tokens", "/institutions", "/institutions/1", "/groups", "/groups/1", "/learners", "/learners/1"],
+)
+def test_every_read_needs_authentication(world, path):
+    response = Client().get(BASE + path)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unauthorized"}
+
+
+def test_writes_need_authentication_not_a_csrf_token(world):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(f"{BASE}/tokens", {"name": "x"}, content_type="application/json").status_code == 401
+    assert client.delete(f"{BASE}/tokens/1").status_code == 401
+    assert not PersonalAccessToken.objects.exists()
+
+
+def test_a_token_authenticates(world):
+    _row, token = token_for(world, "a1.teacher")
+    response = Client().get(f"{BASE}/me", **bearer(token))
+    assert response.status_code == 200
+    assert response.json()["user"]["username"] == "a1.teacher"
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer cr_000000000000_nonsense", "Bearer ", "Bearer not-a-token", "Token cr_abc", "Basic YTpi"],
+)
+def test_a_bad_token_gets_401(world, header):
+    assert Client().get(f"{BASE}/me", HTTP_AUTHORIZATION=header).status_code == 401
+
+
+def test_a_tampered_token_gets_401(world):
+    _row, token = token_for(world, "a1.teacher")
+    assert Client().get(f"{BASE}/me", **bearer(token[:-2] + "xx")).status_code == 401
+
+
+def test_a_revoked_token_gets_401(world):
+    row, token = token_for(world, "a1.teacher")
+    token_revoke(actor=world.actor("a1.teacher"), token=row)
+    assert Client().get(f"{BASE}/learners", **bearer(token)).status_code == 401
+
+
+def test_an_expired_token_gets_401(world):
+    row, token = token_for(world, "a1.teacher", expires_at=timezone.now() + datetime.timedelta(minutes=5))
+    assert Client().get(f"{BASE}/me", **bearer(token)).status_code == 200
+    PersonalAccessToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert Client().get(f"{BASE}/me", **bearer(token)).status_code == 401
+
+
+def test_a_token_of_a_deactivated_account_gets_401(world):
+    _row, token = token_for(world, "a1.teacher")
+    user = world.users["a1.teacher"]
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert Client().get(f"{BASE}/me", **bearer(token)).status_code == 401
+
+
+def test_staff_without_a_required_second_factor_are_refused(world):
+    _row, token = token_for(world, "a1.teacher")
+    institution = world.institutions["a1"]
+    institution.require_staff_second_factor = True
+    institution.save(update_fields=["require_staff_second_factor"])
+    assert Client().get(f"{BASE}/me", **bearer(token)).status_code == 401
+    assert signed_in(world, "a1.teacher").get(f"{BASE}/me").status_code == 401
+    # Not staff there: unaffected.
+    assert signed_in(world, "parent.a1").get(f"{BASE}/me").status_code == 200
+
+
+def test_only_the_hash_of_a_token_is_stored(world):
+    response = signed_in(world, "a1.teacher").post(
+        f"{BASE}/tokens", {"name": "timetable sync"}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    token = response.json()["token"]
+    assert token.startswith("cr_")
+    row = PersonalAccessToken.objects.get(pk=response.json()["id"])
+    assert row.token_hash == sha256(token)
+    stored = [str(value) for value in PersonalAccessToken.objects.filter(pk=row.pk).values().get().values()]
+    assert not any(token in value for value in stored)
+    # The token is shown once: listing never shows it again.
+    listed = Client().get(f"{BASE}/tokens", **bearer(token)).json()["items"]
+    assert [item["id"] for item in listed] == [row.pk]
+    assert "token" not in listed[0]
+
+
+def test_a_session_needs_the_csrf_token_to_write(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["a1.teacher"])
+    refused = client.post(f"{BASE}/tokens", {"name": "sync"}, content_type="application/json")
+    assert refused.status_code == 403
+    assert not PersonalAccessToken.objects.exists()
+    client.get(f"{BASE}/docs")  # any page that renders the CSRF token sets the cookie
+    csrf = client.cookies["csrftoken"].value
+    accepted = client.post(f"{BASE}/tokens", {"name": "sync"}, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    assert accepted.status_code == 201
+    # A session read needs no CSRF token.
+    assert client.get(f"{BASE}/tokens").status_code == 200
+
+
+def test_a_token_cannot_mint_tokens_but_needs_no_csrf_to_revoke(world):
+    row, token = token_for(world, "a1.teacher")
+    client = Client(enforce_csrf_checks=True)
+    minted = client.post(f"{BASE}/tokens", {"name": "more"}, content_type="application/json", **bearer(token))
+    assert minted.status_code == 401
+    assert PersonalAccessToken.objects.count() == 1
+    revoked = client.delete(f"{BASE}/tokens/{row.pk}", **bearer(token))
+    assert revoked.status_code == 200
+    assert revoked.json()["revoked_at"] is not None
+    assert revoked.json()["active"] is False
+
+
+def test_create_token_validates(world):
+    client = signed_in(world, "a1.teacher")
+    past = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    for body in (
+        {"name": ""},
+        {"name": "   "},
+        {"name": "x", "expires_at": past},
+        {"name": "x", "expires_at": "2030-01-01T00:00:00"},
+    ):
+        response = client.post(f"{BASE}/tokens", body, content_type="application/json")
+        assert response.status_code == 422, body
+        assert isinstance(response.json()["detail"], list)
+    assert not PersonalAccessToken.objects.exists()
+    future = (timezone.now() + datetime.timedelta(days=30)).isoformat()
+    created = client.post(f"{BASE}/tokens", {"name": "x", "expires_at": future}, content_type="application/json")
+    assert created.status_code == 201
+    assert created.json()["expires_at"] is not None
+
+
+def test_someone_elses_token_is_not_found_and_unchanged(world):
+    row, _token = token_for(world, "a1.head")
+    client = signed_in(world, "a1.teacher")
+    assert client.delete(f"{BASE}/tokens/{row.pk}").status_code == 404
+    assert client.delete(f"{BASE}/tokens/987654321").status_code == 404
+    row.refresh_from_db()
+    assert row.revoked_at is None
+    assert ids(client.get(f"{BASE}/tokens")) == set()
+
+
+def test_revoking_is_audited(world):
+    row, _token = token_for(world, "a1.teacher")
+    assert signed_in(world, "a1.teacher").delete(f"{BASE}/tokens/{row.pk}").status_code == 200
+    assert AuditEvent.objects.filter(action="token.revoke", object_id=str(row.pk)).count() == 1
+
+
+# Me.
+
+
+def test_me_for_a_head(world):
+    data = signed_in(world, "a1.head").get(f"{BASE}/me").json()
+    assert data["person_id"] == world.people["a1.head"].pk
+    assert data["is_learner"] is False
+    assert [(role["role"], role["institution"]["id"]) for role in data["roles"]] == [
+        ("head", world.institutions["a1"].pk)
+    ]
+    assert data["roles"][0]["institution"]["name"] == world.institutions["a1"].name
+    assert data["roles"][0]["local_authority"] is None
+
+
+def test_me_for_an_officer_a_parent_and_a_learner(world):
+    officer = signed_in(world, "la1.officer").get(f"{BASE}/me").json()
+    assert officer["roles"][0]["local_authority"] == {"id": world.authorities["la1"].pk, "name": "Northmere (test)"}
+    parent = signed_in(world, "parent.two").get(f"{BASE}/me").json()
+    assert parent["roles"] == []
+    assert set(parent["cares_for_learner_ids"]) == {
+        world.learners["a1.learnerA2"].pk,
+        world.learners["b1.learnerA1"].pk,
+    }
+    barred = signed_in(world, "parent.barred").get(f"{BASE}/me").json()
+    assert barred["cares_for_learner_ids"] == []
+    learner = signed_in(world, "a1.learnerA1").get(f"{BASE}/me").json()
+    assert learner["is_learner"] is True
+
+
+# Scoping.
+
+
+def learner_ids(world, *names: str) -> set[int]:
+    return {world.learners[name].pk for name in names}
+
+
+def test_a_teacher_lists_only_learners_in_their_groups(world):
+    seen = ids(signed_in(world, "a1.teacher").get(f"{BASE}/learners?page_size=200"))
+    assert seen == learner_ids(world, "a1.learnerA1", "a1.learnerA2", "a1.learnerB1", "a1.learnerB2")
+
+
+def test_a_teacher_of_form_a_only_art_sees_form_a(world):
+    seen = ids(signed_in(world, "a1.teacher2").get(f"{BASE}/learners"))
+    assert seen == learner_ids(world, "a1.learnerA1", "a1.learnerA2")
+
+
+def test_learner_filters_narrow_within_what_may_be_seen(world):
+    client = signed_in(world, "la1.officer")
+    a2 = world.institutions["a2"].pk
+    assert ids(client.get(f"{BASE}/learners?institution={a2}")) == learner_ids(
+        world, "a2.learnerA1", "a2.learnerA2", "a2.learnerB1", "a2.learnerB2"
+    )
+    form_b = world.groups["a1.formB"].pk
+    assert ids(client.get(f"{BASE}/learners?group={form_b}")) == learner_ids(world, "a1.learnerB1", "a1.learnerB2")
+    # Someone else's institution is not an error: it is simply empty.
+    assert ids(client.get(f"{BASE}/learners?institution={world.institutions['b1'].pk}")) == set()
+
+
+def test_the_barred_parent_cannot_get_the_child(world):
+    client = signed_in(world, "parent.barred")
+    learner = world.learners["a1.learnerA1"]
+    before = AuditEvent.objects.count()
+    forbidden = client.get(f"{BASE}/learners/{learner.pk}")
+    missing = client.get(f"{BASE}/learners/987654321")
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.json() == missing.json()
+    assert ids(client.get(f"{BASE}/learners")) == set()
+    assert AuditEvent.objects.count() == before
+
+
+def test_the_officer_sees_their_authoritys_learners_only(world):
+    client = signed_in(world, "la1.officer")
+    seen = ids(client.get(f"{BASE}/learners?page_size=200"))
+    assert learner_ids(world, "a1.learnerA1", "a1.learnerB2", "a2.learnerA1", "a2.learnerB2") <= seen
+    assert not seen & learner_ids(world, "b1.learnerA1", "b2.learnerA1", "solo.learnerA1", "a1.leaver")
+    assert client.get(f"{BASE}/learners/{world.learners['a2.learnerB1'].pk}").status_code == 200
+    assert client.get(f"{BASE}/learners/{world.learners['b1.learnerA1'].pk}").status_code == 404
+    assert ids(client.get(f"{BASE}/institutions")) == {world.institutions["a1"].pk, world.institutions["a2"].pk}
+
+
+def test_institutions_are_scoped(world):
+    assert ids(signed_in(world, "a1.teacher").get(f"{BASE}/institutions")) == {world.institutions["a1"].pk}
+    assert ids(signed_in(world, "parent.two").get(f"{BASE}/institutions")) == {
+        world.institutions["a1"].pk,
+        world.institutions["b1"].pk,
+    }
+    assert ids(signed_in(world, "nobody").get(f"{BASE}/institutions")) == set()
+    detail = signed_in(world, "a1.head").get(f"{BASE}/institutions/{world.institutions['a1'].pk}").json()
+    assert detail["urn"] == "100001"
+    assert detail["local_authority"] == {"id": world.authorities["la1"].pk, "name": "Northmere (test)"}
+    assert signed_in(world, "a1.head").get(f"{BASE}/institutions/{world.institutions['b1'].pk}").status_code == 404
+
+
+def test_groups_are_scoped_with_counts(world):
+    client = signed_in(world, "a1.teacher")
+    groups = client.get(f"{BASE}/groups").json()["items"]
+    assert [(group["id"], group["learner_count"]) for group in groups] == [(world.groups["a1.maths"].pk, 4)]
+    head = signed_in(world, "a1.head")
+    regs = head.get(f"{BASE}/groups?kind=registration").json()["items"]
+    assert {group["id"] for group in regs} == {world.groups["a1.formA"].pk, world.groups["a1.formB"].pk}
+    assert head.get(f"{BASE}/groups?kind=nonsense").status_code == 422
+
+
+def test_group_detail_shows_staff_and_visible_learners(world):
+    maths = world.groups["a1.maths"]
+    data = signed_in(world, "a1.teacher").get(f"{BASE}/groups/{maths.pk}").json()
+    assert data["institution"]["id"] == world.institutions["a1"].pk
+    assert [(row["name"], row["role"]) for row in data["staff"]] == [("Teacher A1-staff", "teacher")]
+    assert {row["id"] for row in data["learners"]} == learner_ids(
+        world, "a1.learnerA1", "a1.learnerA2", "a1.learnerB1", "a1.learnerB2"
+    )
+    # A learner in the group sees the group, but only themself in it.
+    mine = signed_in(world, "a1.learnerA1").get(f"{BASE}/groups/{maths.pk}").json()
+    assert {row["id"] for row in mine["learners"]} == learner_ids(world, "a1.learnerA1")
+    # The form A tutor does not teach maths.
+    assert signed_in(world, "a1.tutor").get(f"{BASE}/groups/{maths.pk}").status_code == 404
+
+
+def test_learner_profile_contents_and_contacts_by_role(world):
+    learner = world.learners["a1.learnerA1"]
+    head = signed_in(world, "a1.head").get(f"{BASE}/learners/{learner.pk}").json()
+    assert head["id"] == learner.pk
+    assert head["upn"] == learner.upn
+    assert head["date_of_birth"] == learner.person.date_of_birth.isoformat()
+    assert [row["institution"]["id"] for row in head["enrolments"]] == [world.institutions["a1"].pk]
+    assert {row["id"] for row in head["groups"]} == {
+        world.groups[name].pk for name in ("a1.year10", "a1.formA", "a1.maths", "a1.art")
+    }
+    # Leadership must know about the barred contact; a teacher sees only the links that are not barred.
+    assert sorted((row["name"], row["access_barred"]) for row in head["contacts"]) == [
+        ("Alex Parent", False),
+        ("Chris Barred", True),
+    ]
+    teacher = signed_in(world, "a1.teacher").get(f"{BASE}/learners/{learner.pk}").json()
+    assert [(row["name"], row["access_barred"]) for row in teacher["contacts"]] == [("Alex Parent", False)]
+
+
+def test_reading_a_profile_is_audited(world):
+    learner = world.learners["a1.learnerA2"]
+    _row, token = token_for(world, "parent.two")
+    before = AuditEvent.objects.filter(action="read.profile").count()
+    assert Client().get(f"{BASE}/learners/{learner.pk}", **bearer(token)).status_code == 200
+    events = AuditEvent.objects.filter(action="read.profile").order_by("-pk")
+    assert events.count() == before + 1
+    event = events.first()
+    assert event.learner_id == learner.pk
+    assert event.actor_id == world.people["parent.two"].pk
+    # Listing learners is not a read of anyone's record.
+    Client().get(f"{BASE}/learners", **bearer(token))
+    assert AuditEvent.objects.filter(action="read.profile").count() == before + 1
+
+
+def test_pagination_has_a_maximum_page_size(world):
+    client = signed_in(world, "platform.admin")
+    data = client.get(f"{BASE}/institutions?page_size=1").json()
+    assert data["count"] == 5
+    assert len(data["items"]) == 1
+    assert len(client.get(f"{BASE}/institutions?page_size=100000").json()["items"]) == 5
+    assert client.get(f"{BASE}/institutions?page=0").status_code == 422
+
+
+def test_nonsense_ids_are_422_not_500(world):
+    client = signed_in(world, "a1.head")
+    assert client.get(f"{BASE}/learners/abc").status_code == 422
+    assert client.get(f"{BASE}/learners/{2**70}").status_code == 422
+    assert client.get(f"{BASE}/learners?institution={2**70}").status_code == 422
+
+
+# Query counts: pinned, and the same whatever the page size.
+
+LIST_BUDGETS = {
+    # Session, user, the actor's role rows / groups / children as the rules need them, count, page.
+    "/learners": 8,
+    "/groups": 7,
+    "/institutions": 7,
+    "/tokens": 5,
+}
+
+
+@pytest.mark.parametrize("path", sorted(LIST_BUDGETS))
+@pytest.mark.parametrize("persona", ["a1.head", "la1.officer", "a1.teacher", "parent.two", "platform.admin"])
+@pytest.mark.parametrize("page_size", [1, 200])
+def test_list_query_counts_are_pinned(world, django_assert_max_num_queries, path, persona, page_size):
+    client = signed_in(world, persona)
+    client.get(BASE + path)  # warm the session
+    with django_assert_max_num_queries(LIST_BUDGETS[path]):
+        response = client.get(f"{BASE}{path}?page_size={page_size}")
+    assert response.status_code == 200
+
+
+def test_detail_query_counts_are_pinned(world, django_assert_max_num_queries):
+    client = signed_in(world, "a1.head")
+    client.get(f"{BASE}/me")
+    with django_assert_max_num_queries(7):
+        assert client.get(f"{BASE}/me").status_code == 200
+    with django_assert_max_num_queries(9):
+        assert client.get(f"{BASE}/groups/{world.groups['a1.maths'].pk}").status_code == 200
+    with django_assert_max_num_queries(12):  # includes writing the audit event
+        assert client.get(f"{BASE}/learners/{world.learners['a1.learnerA1'].pk}").status_code == 200
+
+
+def test_token_requests_cost_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    _row, token = token_for(world, "la1.officer")
+    Client().get(f"{BASE}/me", **bearer(token))  # first use records last_used_at
+    with django_assert_max_num_queries(LIST_BUDGETS["/learners"]):
+        assert Client().get(f"{BASE}/learners?page_size=200", **bearer(token)).status_code == 200
+
+
+# Schema and docs.
+
+
+def test_openapi_lists_every_operation(world):
+    response = Client().get(f"{BASE}/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    operations = {(method, path) for path, ops in schema["paths"].items() for method in ops}
+    assert operations == EXPECTED_OPERATIONS
+    assert set(schema["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            assert "401" in op["responses"], (method, path)
+            if "{" in path:
+                assert "404" in op["responses"], (method, path)
+
+
+def test_docs_work_offline_under_the_csp(world):
+    response = Client().get(f"{BASE}/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "cdn" not in html.lower()
+    assert "/static/swagger/swagger-ui-bundle.js" in html
+    assert "/static/swagger/init.js" in html
+    assert 'data-openapi-url="/api/v1/openapi.json"' in html
+    # No inline script: every <script> has a src.
+    assert html.count("<script") == html.count("<script src=")
+    for name in ("swagger-ui-bundle.js", "swagger-ui.css", "init.js", "LICENSE"):
+        assert finders.find(f"swagger/{name}"), name

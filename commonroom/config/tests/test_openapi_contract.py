@@ -1,0 +1,151 @@
+"""A light contract check of the API against its own OpenAPI schema.
+
+For every operation the schema lists, call it as each kind of persona (and anonymously) and check
+that the status is one the operation declares and that the body has the declared shape. A new
+operation is covered without touching this file; one that answers with an undeclared status, or
+a body that does not match its schema, fails here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from commonroom.config.api import api
+from commonroom.identity.services import token_create
+
+PERSONAS = [
+    "a1.head",
+    "a1.senco",
+    "a1.office",
+    "a1.teacher",
+    "a1.tutor",
+    "a1.learnerA1",
+    "a1.leaver",
+    "parent.a1",
+    "parent.two",
+    "parent.barred",
+    "la1.officer",
+    "b1.head",
+    "platform.admin",
+    "nobody",
+    "anonymous",
+]
+MISSING_ID = 987654321
+TYPES: dict[str, Any] = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "null": type(None),
+}
+
+
+def operations() -> list[tuple[str, str, dict[str, Any]]]:
+    schema = api.get_openapi_schema()
+    return [(method, path, op) for path, ops in schema["paths"].items() for method, op in ops.items()]
+
+
+def conforms(value: Any, schema: dict[str, Any], components: dict[str, Any], where: str = "$") -> list[str]:
+    """The ways ``value`` breaks ``schema`` (a small subset of JSON Schema: enough for our responses)."""
+    if "$ref" in schema:
+        return conforms(value, components[schema["$ref"].rsplit("/", 1)[-1]], components, where)
+    if "anyOf" in schema:
+        options = [conforms(value, option, components, where) for option in schema["anyOf"]]
+        return [] if any(not problems for problems in options) else [f"{where}: matches no anyOf option"]
+    if "allOf" in schema:
+        return [problem for part in schema["allOf"] for problem in conforms(value, part, components, where)]
+    expected = schema.get("type")
+    if expected is None:
+        return []
+    if not isinstance(value, TYPES[expected]) or (expected in {"integer", "number"} and isinstance(value, bool)):
+        return [f"{where}: expected {expected}, got {type(value).__name__}"]
+    if "enum" in schema and value not in schema["enum"]:
+        return [f"{where}: {value!r} not in {schema['enum']}"]
+    problems: list[str] = []
+    if expected == "object":
+        properties = schema.get("properties", {})
+        problems += [f"{where}.{key}: missing" for key in schema.get("required", []) if key not in value]
+        problems += [f"{where}.{key}: not in the schema" for key in value if properties and key not in properties]
+        for key, sub in properties.items():
+            if key in value:
+                problems += conforms(value[key], sub, components, f"{where}.{key}")
+    if expected == "array":
+        for index, item in enumerate(value):
+            problems += conforms(item, schema.get("items", {}), components, f"{where}[{index}]")
+    return problems
+
+
+@pytest.fixture
+def path_values(world) -> dict[str, list[int]]:
+    """For each path parameter: a real record someone may see, and one that does not exist."""
+    token, _secret = token_create(actor=world.actor("a1.head"), user=world.users["a1.head"], name="contract")
+    return {
+        "institution_id": [world.institutions["a1"].pk, MISSING_ID],
+        "group_id": [world.groups["a1.maths"].pk, MISSING_ID],
+        "learner_id": [world.learners["a1.learnerA1"].pk, MISSING_ID],
+        "token_id": [token.pk, MISSING_ID],
+    }
+
+
+def client_for(world, persona: str, *, enforce_csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=enforce_csrf)
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    return client
+
+
+def urls_for(path: str, op: dict[str, Any], path_values: dict[str, list[int]]) -> list[str]:
+    urls = [path]
+    for parameter in op.get("parameters", []):
+        if parameter["in"] != "path":
+            continue
+        name = parameter["name"]
+        assert name in path_values, f"add a value for the path parameter {name!r} to path_values"
+        urls = [url.replace("{" + name + "}", str(value)) for url in urls for value in path_values[name]]
+    return urls
+
+
+BODIES = {("post", "/api/v1/tokens"): {"name": "contract check"}}
+
+
+def test_the_schema_has_operations():
+    assert len(operations()) >= 10
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_operation_answers_as_declared(world, path_values, persona):
+    schema = api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+    failures: list[str] = []
+    for method, path, op in operations():
+        body = BODIES.get((method, path))
+        if method in {"post", "put", "patch"}:
+            assert body is not None, f"add a request body for {method.upper()} {path} to BODIES"
+        variants = [False, True] if method not in {"get", "head", "options"} else [False]
+        for url in urls_for(path, op, path_values):
+            for enforce_csrf in variants:
+                client = client_for(world, persona, enforce_csrf=enforce_csrf)
+                kwargs: dict[str, Any] = {}
+                if body is not None:
+                    kwargs = {"data": body, "content_type": "application/json"}
+                response = getattr(client, method)(url, **kwargs)
+                label = f"{persona} {method.upper()} {url}{' (CSRF enforced)' if enforce_csrf else ''}"
+                responses = {str(status): spec for status, spec in op["responses"].items()}
+                declared = responses.get(str(response.status_code))
+                if declared is None:
+                    failures.append(f"{label}: {response.status_code} is not declared ({sorted(responses)})")
+                    continue
+                content = declared.get("content", {}).get("application/json")
+                if content is None:
+                    continue
+                assert response["Content-Type"].startswith("application/json"), label
+                problems = conforms(response.json(), content["schema"], components)
+                failures += [f"{label}: {problem}" for problem in problems]
+                if persona == "anonymous":
+                    assert response.status_code == 401, label
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,91 @@
+"""Who should see what in the persona world, written from the world's description alone.
+
+These functions deliberately do not call the authz rules: they are the independent answer
+that the matrix and the property tests compare the rules against.
+"""
+
+from __future__ import annotations
+
+WHOLE_INSTITUTION = {"head", "senco", "dsl", "office"}
+AUTHORITY_OF = {"a1": "la1", "a2": "la1", "b1": "la2", "b2": "la2", "solo": None}
+CHILDREN = {"parent.a1": {"a1.learnerA1"}, "parent.two": {"a1.learnerA2", "b1.learnerA1"}}
+# Groups each classroom persona staffs, by suffix.
+STAFFS = {"teacher": {"maths"}, "teacher2": {"art"}, "tutor": {"formA"}}
+GROUP_MEMBERS = {
+    "year10": {"learnerA1", "learnerA2", "learnerB1", "learnerB2"},
+    "maths": {"learnerA1", "learnerA2", "learnerB1", "learnerB2"},
+    "art": {"learnerA1", "learnerA2"},
+    "formA": {"learnerA1", "learnerA2"},
+    "formB": {"learnerB1", "learnerB2"},
+}
+
+
+def split(key: str) -> tuple[str, str]:
+    inst, _, who = key.partition(".")
+    return inst, who
+
+
+def may_view_learner(persona: str, learner: str) -> bool:
+    inst, who = split(learner)
+    if persona == learner:
+        return True
+    if who == "leaver":
+        return False
+    p_inst, p_role = split(persona)
+    if p_inst == inst and p_role in WHOLE_INSTITUTION:
+        return True
+    if p_inst == inst and p_role in STAFFS:
+        return any(who in GROUP_MEMBERS[group] for group in STAFFS[p_role])
+    if AUTHORITY_OF.get(inst) and persona == f"{AUTHORITY_OF[inst]}.officer":
+        return True
+    return learner in CHILDREN.get(persona, set())
+
+
+def may_view_group(persona: str, group: str) -> bool:
+    inst, suffix = split(group)
+    p_inst, p_role = split(persona)
+    if p_inst == inst and p_role in WHOLE_INSTITUTION:
+        return True
+    if p_inst == inst and suffix in STAFFS.get(p_role, set()):
+        return True
+    if p_inst == inst and p_role in GROUP_MEMBERS[suffix]:
+        return True
+    return bool(AUTHORITY_OF.get(inst)) and persona == f"{AUTHORITY_OF[inst]}.officer"
+
+
+def may_view_institution(persona: str, inst: str) -> bool:
+    p_inst, p_role = split(persona)
+    if persona == "platform.admin":
+        return True
+    if p_inst == inst and p_role != "leaver":
+        return True  # staff of any role, and learners on roll
+    if AUTHORITY_OF.get(inst) and persona == f"{AUTHORITY_OF[inst]}.officer":
+        return True
+    return any(split(child)[0] == inst for child in CHILDREN.get(persona, set()))
+
+
+def may_enrol_at(persona: str, inst: str) -> bool:
+    p_inst, p_role = split(persona)
+    return p_inst == inst and p_role in {"head", "office"}
+
+
+def may_change_institution(persona: str, inst: str) -> bool:
+    return persona == "platform.admin" or persona == f"{inst}.head"
+
+
+def may_invite(persona: str, link: str) -> bool:
+    """``link`` is '<parent>><learner>'; barred links can never be invited."""
+    parent, learner = link.split(">")
+    if parent == "parent.barred":
+        return False
+    return may_enrol_at(persona, split(learner)[0])
+
+
+def may_grant_roles(persona: str) -> bool:
+    _inst, role = split(persona)
+    return persona == "platform.admin" or role == "head" or persona.endswith(".officer")
+
+
+def may_end_role_of(persona: str, holder: str) -> bool:
+    """Ending a teacher's role at their institution: that institution's head, or the platform admin."""
+    return persona == "platform.admin" or persona == f"{split(holder)[0]}.head"
