@@ -59,6 +59,7 @@ def ensure_data(size: str, seed: int) -> dict:
     from commonroom.people.models import Learner
 
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)  # pages are served as in production
     if not Institution.objects.exists():
         from commonroom.demo.generator import build
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from commonroom.authz.models import AuditEvent, Role, RoleAssignment
+from commonroom.authz.models import INSTITUTION_ROLES, AuditEvent, Role, RoleAssignment
 from commonroom.authz.registry import register
 from commonroom.authz.rules import NOTHING, Predicate
 from commonroom.organisations.policies import platform_admin
@@ -16,14 +16,14 @@ own_assignment = Predicate(
 )
 
 
-def _leading(actor):
-    return actor.institutions_where(Role.HEAD, Role.LEADER)
+def _colleague_at(actor):
+    return actor.institutions_where(*INSTITUTION_ROLES)
 
 
-leader_where_held = Predicate(
-    "leads the institution where it is held",
-    lambda actor, row: row.institution_id is not None and row.institution_id in _leading(actor),
-    lambda actor: Q(institution_id__in=_leading(actor)) if _leading(actor) else NOTHING,
+colleague_where_held = Predicate(
+    "holds a role at the institution where it is held (the staff directory)",
+    lambda actor, row: row.institution_id is not None and row.institution_id in _colleague_at(actor),
+    lambda actor: Q(institution_id__in=_colleague_at(actor)) if _colleague_at(actor) else NOTHING,
 )
 
 
@@ -39,7 +39,7 @@ officer_where_held = Predicate(
     if _authorities(actor)
     else NOTHING,
 )
-register(RoleAssignment, view=own_assignment | platform_admin | leader_where_held | officer_where_held)
+register(RoleAssignment, view=own_assignment | platform_admin | colleague_where_held | officer_where_held)
 
 # The audit trail about a learner: the learner and their guardians see who looked
 # (access transparency); heads see their institution's events; platform admins all.

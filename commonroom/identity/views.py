@@ -42,7 +42,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     new_token = None
     if request.method == "POST" and form.is_valid():
         expires_on = form.cleaned_data["expires_on"]
@@ -75,7 +75,7 @@ def join(request: HttpRequest) -> HttpResponse:
     """A parent or carer creates their account with the code their child's school issued."""
     if request.user.is_authenticated:
         return redirect("identity:add_child")
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -94,7 +94,7 @@ def join(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_child(request: HttpRequest) -> HttpResponse:
-    form = InvitationCodeForm(request.POST or None)
+    form = InvitationCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if request.user.person_id is None:  # type: ignore[union-attr]
             form.add_error(None, _("This account is not set up for a person yet: ask the school."))
@@ -149,7 +149,7 @@ def role_grant(request: HttpRequest) -> HttpResponse:
     if not roles:
         raise NotFound()
     initial = {"institution": request.GET.get("institution")}
-    form = RoleGrantForm(request.POST or None, initial=initial, institutions=institutions.order_by("name"), authorities=authorities, roles=roles)
+    form = RoleGrantForm(request.POST if request.method == "POST" else None, initial=initial, institutions=institutions.order_by("name"), authorities=authorities, roles=roles)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person_user = User.objects.filter(username=data["username"]).select_related("person").first()

@@ -45,7 +45,7 @@ def institution_settings(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(actor, "change", institution):
         raise NotFound()
     form = InstitutionSettingsForm(
-        request.POST or None, initial={"require_staff_second_factor": institution.require_staff_second_factor}
+        request.POST if request.method == "POST" else None, initial={"require_staff_second_factor": institution.require_staff_second_factor}
     )
     if request.method == "POST" and form.is_valid():
         services.institution_settings_update(actor=actor, institution=institution, **form.cleaned_data)
@@ -75,7 +75,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def authority_create(request: HttpRequest) -> HttpResponse:
     actor = _require_platform_admin(request)
-    form = LocalAuthorityForm(request.POST or None)
+    form = LocalAuthorityForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             authority = services.local_authority_create(actor=actor, **form.cleaned_data)
@@ -91,7 +91,7 @@ def authority_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def institution_create(request: HttpRequest) -> HttpResponse:
     actor = _require_platform_admin(request)
-    form = InstitutionForm(request.POST or None)
+    form = InstitutionForm(request.POST if request.method == "POST" else None)
     form.fields["local_authority"].queryset = visible(actor, LocalAuthority).order_by("name")
     if request.method == "POST" and form.is_valid():
         try:

@@ -183,7 +183,7 @@ def staff_groups(actor: Actor) -> list[Group]:
         .order_by("institution__name", "kind", "nc_year", "code")
     )
     for group in groups:
-        group.my_roles = sorted(actor.staff_groups[group.pk])  # type: ignore[attr-defined]
+        group.my_roles = sorted(str(GroupStaff.Role(role).label) for role in actor.staff_groups[group.pk])  # type: ignore[attr-defined]
     return groups
 
 

@@ -59,7 +59,7 @@ def learner_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     if pk not in actor.institutions_where(*services.ENROLLING_ROLES):
         raise NotFound()
     groups = selectors.group_list(actor, institution_id=institution.pk).filter(academic_year__end_date__gte=actor.on)
-    form = LearnerEnrolForm(request.POST or None, groups=groups)
+    form = LearnerEnrolForm(request.POST if request.method == "POST" else None, groups=groups)
     if request.method == "POST" and form.is_valid():
         try:
             learner = services.learner_enrol(actor=actor, institution=institution, **form.cleaned_data)
