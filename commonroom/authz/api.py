@@ -26,11 +26,11 @@ _MIN_ID, _MAX_ID = -(2**63), 2**63 - 1
 
 def clean_id(model: type[Model], pk: Any) -> Any:
     """The id as the model's key type, or NotFound for anything that cannot be an id of it."""
-    field = model._meta.pk
-    while getattr(field, "remote_field", None) is not None and field.is_relation:  # one-to-one primary keys
-        field = field.target_field  # type: ignore[union-attr]
+    field: Any = model._meta.pk
+    while field.is_relation:  # a one-to-one primary key takes its type from the row it points to
+        field = field.target_field
     try:
-        value = field.to_python(pk)  # type: ignore[union-attr]
+        value = field.to_python(pk)
     except (ValidationError, ValueError, TypeError):
         raise NotFound() from None
     if isinstance(value, int) and not _MIN_ID <= value <= _MAX_ID:

@@ -6,12 +6,20 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from commonroom.authz import audit
 from commonroom.authz.actor import Actor
 from commonroom.authz.api import NotFound
-from commonroom.authz.models import AUTHORITY_ROLES, GRANTABLE_BY, INSTITUTION_ROLES, PLATFORM_ROLES, Role, RoleAssignment
+from commonroom.authz.models import (
+    AUTHORITY_ROLES,
+    GRANTABLE_BY,
+    INSTITUTION_ROLES,
+    PLATFORM_ROLES,
+    Role,
+    RoleAssignment,
+)
 from commonroom.common.dates import today
 
 
@@ -51,9 +59,11 @@ def role_grant(
     if end_date is not None and end_date < start:
         raise ValidationError({"end_date": _("The end date must be on or after the start date.")})
     with transaction.atomic():
-        if RoleAssignment.objects.filter(
-            person_id=person_id, role=role, institution_id=institution_id, local_authority_id=local_authority_id, end_date__isnull=True
-        ).exists():
+        held = RoleAssignment.objects.filter(person_id=person_id, role=role, end_date__isnull=True).filter(
+            Q(institution_id=institution_id) if institution_id is not None else Q(institution__isnull=True),
+            Q(local_authority_id=local_authority_id) if local_authority_id is not None else Q(local_authority__isnull=True),
+        )
+        if held.exists():
             raise ValidationError({"role": _("This person already holds that role there.")})
         assignment = RoleAssignment(
             person_id=person_id,

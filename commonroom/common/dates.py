@@ -19,9 +19,3 @@ def in_force(prefix: str = "", on: datetime.date | None = None) -> Q:
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
     )
 
-
-def is_in_force(row: object, on: datetime.date | None = None) -> bool:
-    day = on or today()
-    start = getattr(row, "start_date")
-    end = getattr(row, "end_date")
-    return start <= day and (end is None or end >= day)

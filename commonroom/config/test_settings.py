@@ -10,7 +10,7 @@ os.environ.setdefault("COMMONROOM_DEBUG", "0")
 os.environ.setdefault("COMMONROOM_HTTPS", "0")
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
-from commonroom.config.settings import *  # noqa: E402,F403
+from commonroom.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: Argon2 is the real default
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from commonroom.authz.models import Role
+from commonroom.organisations.models import Institution, LocalAuthority
 
 CODE_HELP = _("The code from the school's letter, for example ABCD-EFGH-JKLM")
 
@@ -24,8 +28,8 @@ class JoinForm(InvitationCodeForm):
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, help_text=_("At least 10 characters"))
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords do not match."))
         return data
@@ -42,19 +46,34 @@ class TokenForm(forms.Form):
 class RoleGrantForm(forms.Form):
     username = forms.CharField(label=_("Username of the person"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    institution = forms.ModelChoiceField(label=_("Institution"), queryset=None, required=False)  # type: ignore[arg-type]
-    local_authority = forms.ModelChoiceField(label=_("Local authority"), queryset=None, required=False)  # type: ignore[arg-type]
+    institution: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none(), required=False
+    )
+    local_authority: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Local authority"), queryset=LocalAuthority.objects.none(), required=False
+    )
     start_date = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, institutions, authorities, roles, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(
+        self,
+        *args: Any,
+        institutions: QuerySet[Institution],
+        authorities: QuerySet[LocalAuthority],
+        roles: set[str],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions
-        self.fields["local_authority"].queryset = authorities
-        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
+        for name, queryset in (("institution", institutions), ("local_authority", authorities)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(value, label) for value, label in Role.choices if value in roles]
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("institution") and data.get("local_authority"):
             self.add_error("local_authority", _("Choose an institution or an authority, not both."))
         return data

@@ -25,7 +25,7 @@ class User(AbstractUser):
     )
 
     def get_full_name(self) -> str:
-        if self.person_id:
+        if self.person is not None:
             return self.person.full_name
         return super().get_full_name()
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from commonroom.authz import audit, require
 from commonroom.authz.actor import Actor
+from commonroom.authz.api import NotFound
 from commonroom.identity.models import Invitation, PersonalAccessToken, User, sha256
 from commonroom.people.models import ContactLink
 
@@ -21,9 +22,7 @@ INVITATION_DAYS = 14
 def invitation_issue(*, actor: Actor, contact_link: ContactLink, institution_id: int, days: int = INVITATION_DAYS) -> tuple[Invitation, str]:
     """Issue a single-use code for one contact of one learner. Returns the invitation and the code (shown once)."""
     require(actor, "invite", contact_link)
-    if institution_id not in actor.institutions_where("head", "leader", "office"):
-        from commonroom.authz.api import NotFound
-
+    if actor.person_id is None or institution_id not in actor.institutions_where("head", "leader", "office"):
         raise NotFound()
     code = Invitation.new_code()
     with transaction.atomic():
@@ -111,17 +110,20 @@ def invitation_redeem_new_account(*, code: str, username: str, email: str, passw
 
 def invitation_redeem(*, actor: Actor, user: User, code: str) -> ContactLink:
     """A signed-in parent adds a child with a code the school issued. They can never attach a child themselves."""
+    if user.person_id is None:
+        raise ValidationError({"code": _("This account is not set up for a person yet: ask the school.")})
+    person_id: int = user.person_id
     with transaction.atomic():
         invitation = _open_invitation(code)
         link = invitation.contact_link
-        if link.contact_id != user.person_id:
+        if link.contact_id != person_id:
             if hasattr(link.contact, "account"):
                 raise ValidationError({"code": _("This code was issued to someone else.")})
-            if ContactLink.objects.filter(learner_id=link.learner_id, contact_id=user.person_id).exists():
+            if ContactLink.objects.filter(learner_id=link.learner_id, contact_id=person_id).exists():
                 raise ValidationError({"code": _("You are already linked to this child.")})
             # The school recorded this contact before they had an account: the code proves it is
             # the same person, so the link moves to the account holder (one person per human).
-            link.contact_id = user.person_id
+            link.contact_id = person_id
             link.save(update_fields=["contact", "updated_at"])
         _consume(invitation, user)
         audit.record(
@@ -137,8 +139,6 @@ def invitation_redeem(*, actor: Actor, user: User, code: str) -> ContactLink:
 
 def token_create(*, actor: Actor, user: User, name: str, expires_at: datetime.datetime | None = None) -> tuple[PersonalAccessToken, str]:
     if actor.user_id != user.pk:
-        from commonroom.authz.api import NotFound
-
         raise NotFound()
     if not name.strip():
         raise ValidationError({"name": _("Give the token a name so you know what it is for.")})

@@ -20,7 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from commonroom.authz.actor import actor_for
 from commonroom.authz.api import NotFound, get_for, visible
 from commonroom.authz.models import RoleAssignment
-from commonroom.authz.services import grantable_roles, role_end as role_end_service, role_grant as role_grant_service
+from commonroom.authz.services import grantable_roles
+from commonroom.authz.services import role_end as role_end_service
+from commonroom.authz.services import role_grant as role_grant_service
 from commonroom.common.dates import in_force
 from commonroom.common.views import apply_service_errors
 from commonroom.identity import services
@@ -32,9 +34,13 @@ from commonroom.organisations.models import Institution, LocalAuthority
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
-    roles = visible(actor, RoleAssignment).filter(person_id=actor.person_id).filter(in_force(on=actor.on)).select_related(
-        "institution", "local_authority"
-    )
+    roles = RoleAssignment.objects.none()
+    if actor.person_id is not None:
+        roles = (
+            visible(actor, RoleAssignment)
+            .filter(in_force(on=actor.on), person_id=actor.person_id)
+            .select_related("institution", "local_authority")
+        )
     return render(request, "identity/account.html", {"roles": roles})
 
 

@@ -28,7 +28,7 @@ def institution_create(*, actor: Actor, **fields: Any) -> Institution:
         raise NotFound()
     with transaction.atomic():
         institution = Institution(**fields)
-        if institution.local_authority_id and not institution.la_number:
+        if institution.local_authority is not None and not institution.la_number:
             institution.la_number = institution.local_authority.la_number
         institution.full_clean()
         institution.save()

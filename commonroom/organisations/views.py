@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -92,7 +93,9 @@ def authority_create(request: HttpRequest) -> HttpResponse:
 def institution_create(request: HttpRequest) -> HttpResponse:
     actor = _require_platform_admin(request)
     form = InstitutionForm(request.POST if request.method == "POST" else None)
-    form.fields["local_authority"].queryset = visible(actor, LocalAuthority).order_by("name")
+    authority_field = form.fields["local_authority"]
+    assert isinstance(authority_field, forms.ModelChoiceField)
+    authority_field.queryset = visible(actor, LocalAuthority).order_by("name")
     if request.method == "POST" and form.is_valid():
         try:
             institution = services.institution_create(actor=actor, **form.cleaned_data)

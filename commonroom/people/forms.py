@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from commonroom.people.identifiers import normalise_upn, uln_problem, upn_problem
@@ -23,10 +26,11 @@ class LearnerEnrolForm(forms.Form):
         label=_("Groups"), queryset=Group.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, groups=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, groups: QuerySet[Group] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if groups is not None:
-            self.fields["groups"].queryset = groups
+        field = self.fields["groups"]
+        if groups is not None and isinstance(field, forms.ModelMultipleChoiceField):
+            field.queryset = groups
 
     def clean_upn(self) -> str:
         value = normalise_upn(self.cleaned_data["upn"])

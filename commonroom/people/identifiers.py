@@ -30,10 +30,7 @@ def upn_check_letter(body: str) -> str:
         raise ValueError("a UPN body has 12 characters")
     total = 0
     for position, char in enumerate(body, start=2):
-        if char.isdigit():
-            value = int(char)
-        else:
-            value = CHECK_LETTERS.index(char)
+        value = int(char) if char.isdigit() else CHECK_LETTERS.index(char)
         total += value * position
     return CHECK_LETTERS[total % 23]
 

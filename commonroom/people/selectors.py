@@ -176,7 +176,7 @@ def staff_groups(actor: Actor) -> list[Group]:
     """The groups the actor teaches, tutors or assists today, with learner counts and their role."""
     if not actor.staff_groups:
         return []
-    groups = list(
+    groups: list[Group] = list(
         Group.objects.filter(pk__in=sorted(actor.staff_groups))
         .select_related("institution")
         .annotate(learner_count=Count("memberships", filter=in_force("memberships__", on=actor.on), distinct=True))

@@ -66,7 +66,7 @@ class World:
 
     @property
     def personas(self) -> list[str]:
-        return sorted(self.users) + ["anonymous"]
+        return [*sorted(self.users), "anonymous"]
 
 
 def _person(world: World, name: str, given: str, family: str, **extra: object) -> Person:

@@ -122,7 +122,7 @@ def govuk_widget(field: BoundField) -> SafeString:
     widget_type = field.widget_type
     has_errors = bool(field.errors)
     classes: list[str] = []
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if kind in ("input", "password"):
         classes.append("govuk-input")
         if widget_type in _WIDTHS:
