@@ -88,7 +88,7 @@ def serve(port: int, env: dict[str, str]) -> None:
     python = str(venv_python())
     processes = [
         subprocess.Popen([python, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"], cwd=ROOT, env=env),
-        subprocess.Popen([python, "manage.py", "db_worker", "--queue-name", "*"], cwd=ROOT, env=env),
+        subprocess.Popen([python, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"], cwd=ROOT, env=env),
     ]
     try:
         while all(process.poll() is None for process in processes):

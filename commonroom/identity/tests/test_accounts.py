@@ -44,13 +44,31 @@ def test_wrong_password_is_reported_and_repeated_failures_lock_the_account(clien
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_by_email(client, world) -> None:
-    response = client.post("/accounts/password/reset/", {"email": "a1.teacher@example.org"})
+def test_password_reset_by_email(client, world, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "a1.teacher@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and "/accounts/password/reset/key/" in mail.outbox[0].body
     # An unknown address gets the same answer, and no reset link.
-    response = client.post("/accounts/password/reset/", {"email": "nobody-here@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "nobody-here@example.org"})
     assert response.status_code == 302 and "/accounts/password/reset/key/" not in mail.outbox[-1].body
+
+
+def test_account_email_waits_for_the_worker(client, world, settings, django_capture_on_commit_callbacks) -> None:
+    """With the database task backend, the reset email is queued, and the worker delivers it once."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "a1.teacher@example.org"})
+    assert len(mail.outbox) == 0
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert len(mail.outbox) == 1 and "/accounts/password/reset/key/" in mail.outbox[0].body
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert len(mail.outbox) == 1  # never sent twice
 
 
 def test_institution_can_require_staff_second_factor(client, world) -> None:
