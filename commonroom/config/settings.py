@@ -147,6 +147,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/m/ip,5/15m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
+    # Wrong invitation codes: codes carry 60 bits, and guessing is slowed further per address and account.
+    "invitation_code_failed": "30/h/ip",
+    "invitation_code_failed_user": "10/h/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Commonroom"

@@ -17,11 +17,8 @@ class AccountAdapter(DefaultAccountAdapter):
         """Render now (the request is at hand), send from the background worker once the request commits."""
         message = self.render_mail(template_prefix, email, context)
         html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
-        payload = {
-            "subject": str(message.subject),
-            "body": str(message.body),
-            "from_email": str(message.from_email),
-            "to": [str(address) for address in message.to],
-            "html": str(html),
-        }
-        transaction.on_commit(lambda: deliver_email.enqueue(**payload))
+        subject, body, from_email = str(message.subject), str(message.body), str(message.from_email)
+        to = [str(address) for address in message.to]
+        transaction.on_commit(
+            lambda: deliver_email.enqueue(subject=subject, body=body, from_email=from_email, to=to, html=str(html))
+        )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from allauth.core import ratelimit
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commonroom.authz.actor import actor_for
@@ -76,20 +79,40 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("identity:tokens")
 
 
+TOO_MANY_CODES = _lazy("Too many wrong codes. Wait an hour, or ask the school to check your code.")
+
+
+def _code_attempts_left(request: HttpRequest, *, record_failure: bool = False) -> bool:
+    """Wrong invitation codes are limited per address and per signed-in account (allauth's rate limiter)."""
+    actions = ["invitation_code_failed"]
+    if request.user.is_authenticated:
+        actions.append("invitation_code_failed_user")
+    return all(ratelimit.consume(request, action=action, dry_run=not record_failure) for action in actions)
+
+
+def _redeem_failed(request: HttpRequest, form: forms.Form, error: ValidationError) -> None:
+    if "code" in getattr(error, "error_dict", {}):
+        _code_attempts_left(request, record_failure=True)
+    apply_service_errors(form, error)
+
+
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
     """A parent or carer creates their account with the code their child's school issued."""
     if request.user.is_authenticated:
         return redirect("identity:add_child")
     form = JoinForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not _code_attempts_left(request):
+        form.is_valid()
+        form.add_error("code", TOO_MANY_CODES)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = services.invitation_redeem_new_account(
                 code=data["code"], username=data["username"], email=data["email"], password=data["password1"]
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            _redeem_failed(request, form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is ready."))
@@ -101,14 +124,17 @@ def join(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def add_child(request: HttpRequest) -> HttpResponse:
     form = InvitationCodeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not _code_attempts_left(request):
+        form.is_valid()
+        form.add_error("code", TOO_MANY_CODES)
+    elif request.method == "POST" and form.is_valid():
         if request.user.person_id is None:  # type: ignore[union-attr]
             form.add_error(None, _("This account is not set up for a person yet: ask the school."))
         else:
             try:
                 link = services.invitation_redeem(actor=actor_for(request), user=request.user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
             except ValidationError as error:
-                apply_service_errors(form, error)
+                _redeem_failed(request, form, error)
             else:
                 messages.success(request, _("%(name)s is now linked to your account.") % {"name": link.learner.person.full_name})
                 return redirect("home")

@@ -166,3 +166,12 @@ def test_head_grants_a_role_but_never_more_than_they_hold(client, world) -> None
     page = client.post("/manage/roles/grant/", {"username": "no-such-user", "role": "office", "institution": inst}).content.decode()
     assert "No person has that username" in page
     assert RoleAssignment.objects.count() == count
+
+
+def test_guessing_invitation_codes_is_limited(client, world) -> None:
+    client.force_login(world.users["parent.two"])
+    for _ in range(10):
+        page = client.post("/account/add-child/", {"code": "AAAA-BBBB-CCCC"}).content.decode()
+        assert "We do not recognise this code" in page
+    page = client.post("/account/add-child/", {"code": "AAAA-BBBB-CCCC"}).content.decode()
+    assert "Too many wrong codes" in page and 'href="#id_code"' in page
