@@ -91,7 +91,7 @@ def main() -> None:
             {
                 "size": options.size,
                 "database": options.database,
-                "database_version": connection.cursor().connection.server_version
+                "database_version": connection.pg_version  # type: ignore[attr-defined]
                 if options.database == "postgres"
                 else connection.Database.sqlite_version,
                 "where": where,
