@@ -25,6 +25,10 @@ AUTHORITY_ROLES = frozenset({Role.LA_OFFICER})
 PLATFORM_ROLES = frozenset({Role.PLATFORM_ADMIN})
 # Roles that see every learner enrolled at their institution.
 WHOLE_INSTITUTION_ROLES = frozenset({Role.HEAD, Role.LEADER, Role.SENCO, Role.DSL, Role.OFFICE})
+# Roles that run the school office: enrol learners, record contacts, issue parent invitations.
+OFFICE_ROLES = (Role.HEAD, Role.LEADER, Role.OFFICE)
+# Roles that manage who works at an institution (grant and end roles there).
+ROLE_MANAGERS = (Role.HEAD, Role.LEADER)
 # Who may grant which institution roles (besides platform administrators).
 GRANTABLE_BY = {
     Role.HEAD: frozenset(INSTITUTION_ROLES),

@@ -55,6 +55,10 @@ def role_grant(
         raise NotFound()
     if person_id == actor.person_id:
         raise ValidationError({"person": _("You cannot grant a role to yourself: ask a colleague.")})
+    from commonroom.people.models import Learner
+
+    if Learner.objects.filter(pk=person_id).exists():
+        raise ValidationError({"person": _("Learners cannot be given staff or authority roles.")})
     start = start_date or today()
     if end_date is not None and end_date < start:
         raise ValidationError({"end_date": _("The end date must be on or after the start date.")})
@@ -92,8 +96,14 @@ def role_end(*, actor: Actor, assignment: RoleAssignment, end_date: datetime.dat
     if assignment.role not in grantable_roles(actor, **scope):
         raise NotFound()
     end = end_date or today()
+    if assignment.end_date is not None and assignment.end_date <= end:
+        raise ValidationError({"end_date": _("This role has already ended.")})
     if end < assignment.start_date:
-        raise ValidationError({"end_date": _("The end date must be on or after the start date.")})
+        # A role that has not started yet is withdrawn: it never comes into force.
+        with transaction.atomic():
+            audit.record(actor, "role.withdraw", assignment, **scope, detail={"start_date": assignment.start_date.isoformat()})
+            assignment.delete()
+        return assignment
     with transaction.atomic():
         assignment.end_date = end
         assignment.save(update_fields=["end_date", "updated_at"])

@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from commonroom.identity.middleware import SESSION_FLAG, second_factor_required
+from commonroom.identity.middleware import second_factor_ok, second_factor_required
 from commonroom.identity.services import token_authenticate
 
 
@@ -50,10 +50,8 @@ class SessionAuth(NinjaSessionAuth):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        if not request.session.get(SESSION_FLAG):
-            if second_factor_required(request):
-                return None
-            request.session[SESSION_FLAG] = True  # as the middleware does: checked once per session
+        if not second_factor_ok(request):  # the same rule, and the same few minutes' memory, as the pages
+            return None
         return super().__call__(request)  # checks CSRF on unsafe methods, then authenticates
 
 

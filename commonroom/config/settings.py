@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "commonroom.identity.middleware.StaffSecondFactorMiddleware",
+    "commonroom.common.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "commonroom.config.urls"
@@ -164,7 +165,10 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("COMMONROOM_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("COMMONROOM_BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("COMMONROOM_BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# Behind a reverse proxy, rate limits must key on the client's address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("COMMONROOM_PROXY_COUNT", "1")) if BEHIND_PROXY else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -184,7 +188,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# Strings are marked for translation; Welsh ("cy") is offered once its catalogue exists, so that a
+# page never claims to be Welsh while showing English.
+LANGUAGES = [("en-gb", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -208,15 +214,17 @@ EMAIL_URL = os.environ.get("COMMONROOM_EMAIL_URL", "console")
 if EMAIL_URL == "console":
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
-    from urllib.parse import urlparse
+    from urllib.parse import unquote, urlparse
 
+    # smtp://host:25 (plain), smtp+tls://user:pass@host:587 (STARTTLS), smtps://user:pass@host:465 (TLS)
     _mail = urlparse(EMAIL_URL)
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = _mail.hostname or "localhost"
-    EMAIL_PORT = _mail.port or 587
-    EMAIL_HOST_USER = _mail.username or ""
-    EMAIL_HOST_PASSWORD = _mail.password or ""
-    EMAIL_USE_TLS = _mail.scheme in {"smtp+tls", "submission"}
+    EMAIL_PORT = _mail.port or {"smtps": 465, "smtp+tls": 587}.get(_mail.scheme, 25)
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
+    EMAIL_USE_SSL = _mail.scheme == "smtps"
 DEFAULT_FROM_EMAIL = os.environ.get("COMMONROOM_FROM_EMAIL", "Commonroom <no-reply@commonroom.invalid>")
 
 TASKS = {

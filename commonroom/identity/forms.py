@@ -35,6 +35,18 @@ class JoinForm(InvitationCodeForm):
         return data
 
 
+class AccountForm(forms.Form):
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Use only letters, digits and . @ + - _ in a username.")},
+    )
+    email = forms.EmailField(label=_("Email address"), help_text=_("They will be sent a link to set their password"))
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. 'timetable sync'"))
     expires_on = forms.DateField(

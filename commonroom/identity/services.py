@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from commonroom.authz import audit, require
 from commonroom.authz.actor import Actor
 from commonroom.authz.api import NotFound
+from commonroom.authz.models import OFFICE_ROLES
 from commonroom.identity.models import Invitation, PersonalAccessToken, User, sha256
-from commonroom.people.models import ContactLink
+from commonroom.people.models import ContactLink, Learner
 
 INVITATION_DAYS = 14
 
@@ -22,10 +23,15 @@ INVITATION_DAYS = 14
 def invitation_issue(*, actor: Actor, contact_link: ContactLink, institution_id: int, days: int = INVITATION_DAYS) -> tuple[Invitation, str]:
     """Issue a single-use code for one contact of one learner. Returns the invitation and the code (shown once)."""
     require(actor, "invite", contact_link)
-    if actor.person_id is None or institution_id not in actor.institutions_where("head", "leader", "office"):
+    if actor.person_id is None or institution_id not in actor.institutions_where(*OFFICE_ROLES):
         raise NotFound()
     code = Invitation.new_code()
+    now = timezone.now()
     with transaction.atomic():
+        # A new letter replaces any earlier one for the same contact: old codes stop working.
+        superseded = Invitation.objects.filter(
+            contact_link=contact_link, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(revoked_at=now)
         invitation = Invitation(
             institution_id=institution_id,
             contact_link=contact_link,
@@ -40,7 +46,11 @@ def invitation_issue(*, actor: Actor, contact_link: ContactLink, institution_id:
             invitation,
             learner_id=contact_link.learner_id,
             institution_id=institution_id,
-            detail={"contact": contact_link.contact_id, "expires_at": invitation.expires_at.isoformat()},
+            detail={
+                "contact": contact_link.contact_id,
+                "expires_at": invitation.expires_at.isoformat(),
+                "superseded": superseded,
+            },
         )
     return invitation, code
 
@@ -116,13 +126,18 @@ def invitation_redeem(*, actor: Actor, user: User, code: str) -> ContactLink:
     with transaction.atomic():
         invitation = _open_invitation(code)
         link = invitation.contact_link
+        moved_from = None
         if link.contact_id != person_id:
             if hasattr(link.contact, "account"):
                 raise ValidationError({"code": _("This code was issued to someone else.")})
+            if person_id == link.learner_id or Learner.objects.filter(pk=person_id).exists():
+                # A learner's account can never become anybody's parent or carer.
+                raise ValidationError({"code": _("This code is for a parent or carer's account. Ask the school.")})
             if ContactLink.objects.filter(learner_id=link.learner_id, contact_id=person_id).exists():
                 raise ValidationError({"code": _("You are already linked to this child.")})
             # The school recorded this contact before they had an account: the code proves it is
             # the same person, so the link moves to the account holder (one person per human).
+            moved_from = link.contact_id
             link.contact_id = person_id
             link.save(update_fields=["contact", "updated_at"])
         _consume(invitation, user)
@@ -132,13 +147,14 @@ def invitation_redeem(*, actor: Actor, user: User, code: str) -> ContactLink:
             invitation,
             learner_id=link.learner_id,
             institution_id=invitation.institution_id,
-            detail={"new_account": False},
+            detail={"new_account": False, "contact": person_id, "moved_from_contact": moved_from},
         )
     return link
 
 
 def token_create(*, actor: Actor, user: User, name: str, expires_at: datetime.datetime | None = None) -> tuple[PersonalAccessToken, str]:
-    if actor.user_id != user.pk:
+    if actor.user_id != user.pk or user.person_id is None:
+        # Tokens act for a person; an account not yet set up for one has nothing to read.
         raise NotFound()
     if not name.strip():
         raise ValidationError({"name": _("Give the token a name so you know what it is for.")})
@@ -179,3 +195,43 @@ def token_authenticate(raw: str) -> User | None:
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
         PersonalAccessToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
+
+
+def account_create(*, actor: Actor, username: str, email: str, given_name: str, family_name: str) -> User:
+    """A platform administrator makes an account for a member of staff or an officer.
+
+    The account has no usable password: its owner sets one through the password-reset email.
+    """
+    if not actor.is_platform_admin:
+        raise NotFound()
+    errors: dict[str, list[str]] = {}
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("That username is taken: choose another.")]
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [_("Another account already uses this email address.")]
+    if errors:
+        raise ValidationError(errors)
+    from commonroom.people.models import Person
+
+    with transaction.atomic():
+        person = Person(given_name=given_name, family_name=family_name, email=email)
+        person.full_clean()
+        person.save()
+        user = User(username=username, email=email, person=person, first_name=given_name, last_name=family_name)
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        audit.record(actor, "account.create", user, detail={"username": username})
+    return user
+
+
+def account_set_active(*, actor: Actor, user: User, active: bool) -> User:
+    require(actor, "change", user)
+    if user.pk == actor.user_id:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    with transaction.atomic():
+        if user.is_active != active:
+            user.is_active = active
+            user.save(update_fields=["is_active"])
+            audit.record(actor, "account.activate" if active else "account.deactivate", user)
+    return user

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from allauth.account.forms import ResetPasswordForm
 from allauth.core import ratelimit
 from django import forms
 from django.contrib import messages
@@ -11,7 +12,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,30 +21,19 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commonroom.authz.actor import actor_for
-from commonroom.authz.api import NotFound, get_for, visible
+from commonroom.authz.api import NotFound, get_for
 from commonroom.authz.models import RoleAssignment
-from commonroom.authz.services import grantable_roles
 from commonroom.authz.services import role_end as role_end_service
 from commonroom.authz.services import role_grant as role_grant_service
-from commonroom.common.dates import in_force
 from commonroom.common.views import apply_service_errors
-from commonroom.identity import services
-from commonroom.identity.forms import InvitationCodeForm, JoinForm, RoleGrantForm, TokenForm
+from commonroom.identity import selectors, services
+from commonroom.identity.forms import AccountForm, InvitationCodeForm, JoinForm, RoleGrantForm, TokenForm
 from commonroom.identity.models import PersonalAccessToken, User
-from commonroom.organisations.models import Institution, LocalAuthority
 
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    actor = actor_for(request)
-    roles = RoleAssignment.objects.none()
-    if actor.person_id is not None:
-        roles = (
-            visible(actor, RoleAssignment)
-            .filter(in_force(on=actor.on), person_id=actor.person_id)
-            .select_related("institution", "local_authority")
-        )
-    return render(request, "identity/account.html", {"roles": roles})
+    return render(request, "identity/account.html", {"roles": selectors.own_roles(actor_for(request))})
 
 
 @login_required
@@ -65,8 +54,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             form = TokenForm()
-    rows = visible(actor, PersonalAccessToken).order_by("-created_at")
-    return render(request, "identity/tokens.html", {"form": form, "tokens": rows, "new_token": new_token})
+    return render(
+        request, "identity/tokens.html", {"form": form, "tokens": selectors.own_tokens(actor), "new_token": new_token}
+    )
 
 
 @login_required
@@ -148,50 +138,74 @@ def accounts(request: HttpRequest) -> HttpResponse:
     if not actor.is_platform_admin:
         raise NotFound()
     term = request.GET.get("q", "").strip()
-    users = visible(actor, User).select_related("person").order_by("username")
-    if term:
-        users = users.filter(Q(username__icontains=term) | Q(person__family_name__icontains=term) | Q(email__icontains=term))
-    users = users.prefetch_related(
-        Prefetch(
-            "person__role_assignments",
-            queryset=RoleAssignment.objects.filter(in_force(on=actor.on)).select_related("institution", "local_authority"),
-            to_attr="roles_in_force",
-        )
-    )
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.account_list(actor, term), 50).get_page(request.GET.get("page"))
     return render(request, "identity/accounts.html", {"page": page, "q": term})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_create(request: HttpRequest) -> HttpResponse:
+    """Platform administrators make staff and officer accounts; the owner sets a password by email."""
+    actor = actor_for(request)
+    if not actor.is_platform_admin:
+        raise NotFound()
+    form = AccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.account_create(actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            reset = ResetPasswordForm({"email": user.email})
+            if reset.is_valid():
+                reset.save(request)
+            messages.success(
+                request,
+                _("Account %(username)s made. %(email)s has been sent a link to set a password.")
+                % {"username": user.username, "email": user.email},
+            )
+            return redirect("identity:accounts")
+    return render(request, "identity/account_create.html", {"form": form})
+
+
+@login_required
+@require_POST
+def account_active(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    user = get_for(actor, User, pk, action="change")
+    try:
+        services.account_set_active(actor=actor, user=user, active=request.POST.get("active") == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Account %(username)s updated.") % {"username": user.username})
+    return redirect("identity:accounts")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_grant(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
-    institutions = visible(actor, Institution, "change") if actor.is_platform_admin else visible(actor, Institution).filter(
-        pk__in=sorted(actor.institutions_where("head", "leader"))
-    )
-    authorities = visible(actor, LocalAuthority) if actor.is_platform_admin else visible(actor, LocalAuthority).filter(
-        pk__in=sorted(actor.authorities_where("la_officer"))
-    )
-    roles: set[str] = set()
-    for inst in institutions:
-        roles |= grantable_roles(actor, institution_id=inst.pk)
-    for la in authorities:
-        roles |= grantable_roles(actor, local_authority_id=la.pk)
-    roles |= grantable_roles(actor)
-    if not roles:
+    scopes = selectors.grant_scopes(actor)
+    if not scopes.roles:
         raise NotFound()
-    initial = {"institution": request.GET.get("institution")}
-    form = RoleGrantForm(request.POST if request.method == "POST" else None, initial=initial, institutions=institutions.order_by("name"), authorities=authorities, roles=roles)
+    form = RoleGrantForm(
+        request.POST if request.method == "POST" else None,
+        initial={"institution": request.GET.get("institution")},
+        institutions=scopes.institutions,
+        authorities=scopes.authorities,
+        roles=scopes.roles,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person_user = User.objects.filter(username=data["username"]).select_related("person").first()
-        if person_user is None or person_user.person_id is None:
-            form.add_error("username", _("No person has that username."))
+        person = selectors.grantee(actor, data["username"])
+        if person is None:
+            form.add_error("username", _("No adult with an active account has that username."))
         else:
             try:
                 assignment = role_grant_service(
                     actor=actor,
-                    person_id=person_user.person_id,
+                    person_id=person.pk,
                     role=data["role"],
                     institution_id=data["institution"].pk if data["institution"] else None,
                     local_authority_id=data["local_authority"].pk if data["local_authority"] else None,
@@ -204,7 +218,10 @@ def role_grant(request: HttpRequest) -> HttpResponse:
                 error.error_dict = {("username" if key == "person" else key): value for key, value in error.error_dict.items()}
                 apply_service_errors(form, error)
             else:
-                messages.success(request, _("%(role)s given to %(name)s.") % {"role": assignment.get_role_display(), "name": person_user.get_full_name()})
+                messages.success(
+                    request,
+                    _("%(role)s given to %(name)s.") % {"role": assignment.get_role_display(), "name": person.full_name},
+                )
                 return redirect("identity:role_grant")
     return render(request, "identity/role_grant.html", {"form": form})
 
@@ -214,8 +231,12 @@ def role_grant(request: HttpRequest) -> HttpResponse:
 def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request)
     assignment = get_for(actor, RoleAssignment, pk)
-    role_end_service(actor=actor, assignment=assignment)
-    messages.success(request, _("Role ended."))
+    try:
+        role_end_service(actor=actor, assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Role ended."))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         target = "identity:accounts" if actor.is_platform_admin else "home"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from commonroom.authz.models import INSTITUTION_ROLES, Role
+from commonroom.authz.models import INSTITUTION_ROLES, OFFICE_ROLES, ROLE_MANAGERS, Role
 from commonroom.authz.registry import register
 from commonroom.authz.rules import EVERYTHING, NOTHING, Predicate
 from commonroom.common.dates import in_force
@@ -57,10 +57,20 @@ head_of = Predicate(
     lambda actor: Q(pk__in=sorted(actor.institutions_where(Role.HEAD))) if actor.institutions_where(Role.HEAD) else NOTHING,
 )
 
+def _holding(*roles: str) -> Predicate:
+    return Predicate(
+        f"holds {' or '.join(roles)} there",
+        lambda actor, inst: inst.pk in actor.institutions_where(*roles),
+        lambda actor: Q(pk__in=sorted(actor.institutions_where(*roles))) if actor.institutions_where(*roles) else NOTHING,
+    )
+
+
 register(
     Institution,
     view=platform_admin | works_at | officer_of_institutions_authority | attends_or_family_attends,
     change=platform_admin | head_of,
+    enrol=_holding(*OFFICE_ROLES),
+    manage_roles=platform_admin | _holding(*ROLE_MANAGERS),
 )
 
 officer_of = Predicate(

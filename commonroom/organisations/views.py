@@ -13,13 +13,11 @@ from django.views.decorators.http import require_http_methods
 
 from commonroom.authz.actor import actor_for
 from commonroom.authz.api import NotFound, can, visible
-from commonroom.authz.models import Role
 from commonroom.common.views import apply_service_errors
 from commonroom.organisations import selectors, services
 from commonroom.organisations.forms import InstitutionForm, InstitutionSettingsForm, LocalAuthorityForm
 from commonroom.organisations.models import LocalAuthority
 from commonroom.people import selectors as people_selectors
-from commonroom.people.services import ENROLLING_ROLES
 
 
 @login_required
@@ -32,8 +30,8 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "staff": selectors.staff_by_role(actor, institution.pk),
         "groups": people_selectors.group_list(actor, institution_id=institution.pk),
         "can_change": can(actor, "change", institution),
-        "can_enrol": institution.pk in actor.institutions_where(*ENROLLING_ROLES),
-        "can_grant": bool(actor.is_platform_admin or actor.holds(Role.HEAD, institution_id=institution.pk) or actor.holds(Role.LEADER, institution_id=institution.pk)),
+        "can_enrol": can(actor, "enrol", institution),
+        "can_grant": can(actor, "manage_roles", institution),
     }
     return render(request, "organisations/institution_detail.html", context)
 

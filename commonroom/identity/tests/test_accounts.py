@@ -164,7 +164,7 @@ def test_head_grants_a_role_but_never_more_than_they_hold(client, world) -> None
     page = client.post("/manage/roles/grant/", {"username": "a1.head", "role": "senco", "institution": inst}).content.decode()
     assert "cannot grant a role to yourself" in page
     page = client.post("/manage/roles/grant/", {"username": "no-such-user", "role": "office", "institution": inst}).content.decode()
-    assert "No person has that username" in page
+    assert "No adult with an active account has that username" in page
     assert RoleAssignment.objects.count() == count
 
 
@@ -175,3 +175,81 @@ def test_guessing_invitation_codes_is_limited(client, world) -> None:
         assert "We do not recognise this code" in page
     page = client.post("/account/add-child/", {"code": "AAAA-BBBB-CCCC"}).content.decode()
     assert "Too many wrong codes" in page and 'href="#id_code"' in page
+
+
+def test_platform_admin_creates_an_account_that_sets_its_password_by_email(
+    client, world, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(world.users["platform.admin"])
+    page = client.post("/manage/accounts/new/", {}).content.decode()
+    for field in ("given_name", "family_name", "username", "email"):
+        assert f'href="#id_{field}"' in page
+    page = client.post("/manage/accounts/new/", {"given_name": "Dee", "family_name": "Taken", "username": "a1.head",
+                                                 "email": "dee@example.org"}).content.decode()
+    assert "That username is taken" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/manage/accounts/new/", {"given_name": "Dee", "family_name": "New", "username": "dee.new",
+                                                         "email": "dee.new@example.org"})
+    assert response.status_code == 302
+    user = User.objects.get(username="dee.new")
+    assert not user.has_usable_password() and user.person.family_name == "New"
+    assert mail.outbox and "/accounts/password/reset/key/" in mail.outbox[-1].body
+    # The head can now give the new person a role; a learner can never be given one.
+    client.force_login(world.users["a1.head"])
+    inst = world.institutions["a1"].pk
+    assert client.post("/manage/roles/grant/", {"username": "dee.new", "role": "teacher", "institution": inst}).status_code == 302
+    page = client.post("/manage/roles/grant/", {"username": "a1.learnerA1", "role": "office", "institution": inst}).content.decode()
+    assert "No adult with an active account has that username" in page
+
+
+def test_platform_admin_deactivates_an_account(client, world) -> None:
+    client.force_login(world.users["platform.admin"])
+    target = world.users["a1.teacher"]
+    assert client.post(f"/manage/accounts/{target.pk}/active/", {"active": "0"}).status_code == 302
+    target.refresh_from_db()
+    assert not target.is_active
+    client.logout()
+    response = _login(client, "a1.teacher", PASSWORD)
+    assert response["Location"] == "/accounts/inactive/" and "_auth_user_id" not in client.session
+
+
+def test_ending_a_role_twice_is_refused_and_a_future_role_is_withdrawn(client, world) -> None:
+    import datetime as dt
+
+    from commonroom.authz.services import role_end
+    from commonroom.common.dates import today
+
+    head = world.actor("a1.head")
+    assignment = RoleAssignment.objects.get(person=world.people["a1.teacher2"])
+    role_end(actor=head, assignment=assignment)
+    client.force_login(world.users["a1.head"])
+    client.post(f"/manage/roles/{assignment.pk}/end/")
+    assignment.refresh_from_db()
+    assert assignment.end_date == today()
+    future = RoleAssignment.objects.create(person=world.people["nobody"], role="office",
+                                           institution=world.institutions["a1"],
+                                           start_date=today() + dt.timedelta(days=10))
+    assert client.post(f"/manage/roles/{future.pk}/end/").status_code == 302
+    assert not RoleAssignment.objects.filter(pk=future.pk).exists()
+
+
+def test_signed_in_pages_are_never_cached(client, world) -> None:
+    client.force_login(world.users["a1.head"])
+    response = client.get(f"/learners/{world.learners['a1.learnerA1'].pk}/")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_turning_on_the_second_factor_reaches_open_sessions(client, world, monkeypatch) -> None:
+    import time
+
+    client.logout()
+    _login(client, "a1.teacher", PASSWORD)
+    assert client.get("/").status_code == 200
+    institution = world.institutions["a1"]
+    institution.require_staff_second_factor = True
+    institution.save()
+    assert client.get("/").status_code == 200  # remembered for a few minutes
+    later = time.time() + 301
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/2fa/totp/activate/"
