@@ -4,7 +4,7 @@
     python3 run.py                 set up, build the demo data (once), serve on :8000 with the worker
     python3 run.py --port 8001     the same on another port
     python3 run.py --no-serve      set up and build the demo data, then exit
-    python3 run.py --size school   build a different demo size (default, school, authority)
+    python3 run.py --size school --reset   replace the demo data with another size (default, school, authority)
     python3 run.py test [ARGS]     run the test suite (ARGS go to pytest)
 
 Everything lives in this folder: the virtual environment in .venv/, the SQLite
@@ -123,6 +123,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "--size", choices=["default", "school", "authority"], default="default", help="demo data size"
     )
+    parser.add_argument("--reset", action="store_true", help="delete the demo database's data and build it again")
     options = parser.parse_args(argv)
 
     ensure_environment()
@@ -130,7 +131,8 @@ def main(argv: list[str]) -> None:
     say("applying database migrations")
     manage("migrate", "--no-input", "-v", "0", env=env)
     say("building the demo data (kept if it is already there)")
-    manage("demo", "--size", options.size, "--accounts-file", str(ROOT / "demo-accounts.csv"), env=env)
+    demo = ["demo", "--size", options.size, "--accounts-file", str(ROOT / "demo-accounts.csv")]
+    manage(*demo, *(["--reset"] if options.reset else []), env=env)
     if not options.no_serve:
         serve(options.port, env)
 

@@ -40,7 +40,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, size: str, seed: int, accounts_file: str, reset: bool, **options: Any) -> None:
         started = time.perf_counter()
         if has_demo_data() and not reset:
-            self.stdout.write("The database already has data: keeping it (use --reset to delete it and rebuild).")
+            self.stdout.write(
+                f"The database already has data: keeping it. To replace it with the {size} demo, "
+                "add --reset (this deletes everything in this database)."
+            )
             accounts = refresh_accounts(seed)
             counts = demo_counts()
             if not accounts:
