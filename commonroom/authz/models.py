@@ -61,9 +61,9 @@ class RoleAssignment(TimeStamped):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in INSTITUTION_ROLES], institution__isnull=False, local_authority__isnull=True)
-                    | Q(role__in=[r.value for r in AUTHORITY_ROLES], institution__isnull=True, local_authority__isnull=False)
-                    | Q(role__in=[r.value for r in PLATFORM_ROLES], institution__isnull=True, local_authority__isnull=True)
+                    Q(role__in=sorted(r.value for r in INSTITUTION_ROLES), institution__isnull=False, local_authority__isnull=True)
+                    | Q(role__in=sorted(r.value for r in AUTHORITY_ROLES), institution__isnull=True, local_authority__isnull=False)
+                    | Q(role__in=sorted(r.value for r in PLATFORM_ROLES), institution__isnull=True, local_authority__isnull=True)
                 ),
                 name="roleassignment_scope_matches_role",
             ),

@@ -98,12 +98,14 @@ def role_end(*, actor: Actor, assignment: RoleAssignment, end_date: datetime.dat
     end = end_date or today()
     if assignment.end_date is not None and assignment.end_date <= end:
         raise ValidationError({"end_date": _("This role has already ended.")})
-    if end < assignment.start_date:
-        # A role that has not started yet is withdrawn: it never comes into force.
+    if end_date is None and assignment.start_date > end:
+        # "End" on a role that has not started yet withdraws it: it never comes into force.
         with transaction.atomic():
             audit.record(actor, "role.withdraw", assignment, **scope, detail={"start_date": assignment.start_date.isoformat()})
             assignment.delete()
         return assignment
+    if end < assignment.start_date:
+        raise ValidationError({"end_date": _("The end date must be on or after the start date.")})
     with transaction.atomic():
         assignment.end_date = end
         assignment.save(update_fields=["end_date", "updated_at"])

@@ -58,6 +58,17 @@ class LiveDemo:
     accounts: dict[str, DemoAccount]  # by username
     env: dict[str, str]
     workdir: Path
+    server_log: Path
+
+    def server_log_size(self) -> int:
+        return self.server_log.stat().st_size
+
+    def server_errors_since(self, offset: int) -> str:
+        """What the server logged after ``offset`` if that includes a 500 error (with its traceback), or ''."""
+        with self.server_log.open("rb") as handle:
+            handle.seek(offset)
+            text = handle.read().decode("utf-8", "replace")
+        return text if "Internal Server Error" in text else ""
 
     def account(self, username: str) -> DemoAccount:
         if username not in self.accounts:
@@ -163,7 +174,7 @@ def live_demo() -> Iterator[LiveDemo]:
             )
             try:
                 _wait_until_serving(f"{base_url}/accounts/login/", server, log)
-                yield LiveDemo(base_url=base_url, accounts=accounts, env=env, workdir=workdir)
+                yield LiveDemo(base_url=base_url, accounts=accounts, env=env, workdir=workdir, server_log=log)
             finally:
                 server.terminate()
                 try:
@@ -190,7 +201,7 @@ def children(username, barred):
     for link in links:
         enrolled = Enrolment.objects.filter(in_force(), learner=link.learner).values("institution_id")
         names = sorted(Institution.objects.filter(pk__in=enrolled).values_list("name", flat=True))
-        out.append({"name": link.learner.person.full_name, "institutions": names})
+        out.append({"pk": link.learner.pk, "name": link.learner.person.full_name, "institutions": names})
     return out
 
 facts = {
@@ -244,6 +255,19 @@ def context(chromium: Any, live_demo: LiveDemo) -> Iterator[Any]:
         yield ctx
     finally:
         ctx.close()
+
+
+@pytest.fixture(autouse=True)
+def no_server_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A 500 error on the server during a browser test fails that test, with the server's traceback shown."""
+    if "live_demo" not in request.fixturenames:
+        yield
+        return
+    live_demo: LiveDemo = request.getfixturevalue("live_demo")
+    offset = live_demo.server_log_size()
+    yield
+    if errors := live_demo.server_errors_since(offset):
+        pytest.fail(f"the server logged an error during this test:\n{errors[-6000:]}", pytrace=False)
 
 
 @pytest.fixture

@@ -233,6 +233,19 @@ def test_parent_opens_their_childs_profile(page: Any, live_demo: LiveDemo, demo_
     assert_accessible(page, "add a child (parent)")
 
 
+def test_barred_parent_cannot_open_the_barred_childs_profile(
+    page: Any, live_demo: LiveDemo, demo_facts: dict[str, Any]
+) -> None:
+    sign_in(page, live_demo, "demo.barred", check_a11y=False)
+    for child in demo_facts["barred_children"]:
+        response = page.goto(f"/learners/{child['pk']}/")
+        assert response is not None and response.status in (403, 404), (
+            f"the barred parent opened /learners/{child['pk']}/: {response and response.status}"
+        )
+        assert child["name"] not in page.locator("body").inner_text()
+        assert_accessible(page, "refused learner profile (barred parent)")
+
+
 def test_admin_management_pages(page: Any, live_demo: LiveDemo) -> None:
     sign_in(page, live_demo, "demo.admin", check_a11y=False)
     for path in ("/manage/", "/manage/accounts/"):

@@ -55,10 +55,15 @@ def test_password_reset_by_email(client, world, django_capture_on_commit_callbac
     assert response.status_code == 302 and "/accounts/password/reset/key/" not in mail.outbox[-1].body
 
 
-def test_account_email_waits_for_the_worker(client, world, settings, django_capture_on_commit_callbacks) -> None:
+def test_account_email_waits_for_the_worker(
+    client, world, settings, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
     """With the database task backend, the reset email is queued, and the worker delivers it once."""
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
+
+    # The worker refreshes its database connection between tasks; inside a test's transaction it must not.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     with django_capture_on_commit_callbacks(execute=True):
