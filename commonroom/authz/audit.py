@@ -59,3 +59,30 @@ def record_learner_read(
         institution_id=via_institution,
         local_authority_id=via_authority,
     )
+
+
+def record_learner_list_read(actor: Actor, learner_ids: list[int], *, what: str) -> None:
+    """A list that shows learners' identifiers was read: one event per learner, in one insert.
+
+    The institution (or authority) is named when the actor holds roles in exactly one.
+    """
+    ids = [pk for pk in learner_ids if pk != actor.person_id]
+    if not ids:
+        return
+    institutions = {inst for _role, inst, _la in actor.role_rows if inst is not None}
+    authorities = {la for _role, _inst, la in actor.role_rows if la is not None}
+    via_institution = next(iter(institutions)) if len(institutions) == 1 else None
+    via_authority = next(iter(authorities)) if via_institution is None and len(authorities) == 1 else None
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor_id=actor.person_id,
+            actor_label=actor.label[:200],
+            action=f"read.{what}",
+            object_type="people.learner",
+            object_id=str(pk),
+            learner_id=pk,
+            institution_id=via_institution,
+            local_authority_id=via_authority,
+        )
+        for pk in ids
+    )

@@ -47,6 +47,25 @@ DETAIL_ERRORS: dict[int, Any] = {**UNAUTHORISED, **NOT_FOUND, **INVALID}
 WRITE_ERRORS: dict[int, Any] = {**UNAUTHORISED, **CSRF_FAILED, **INVALID}
 
 
+class LearnerPagePagination(PageNumberPagination):
+    """Page-number pagination that records, in the audit trail, which learners' identifiers were read."""
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any = None, **params: Any) -> Any:
+        from commonroom.authz.actor import actor_for
+        from commonroom.authz.audit import record_learner_list_read
+
+        result = super().paginate_queryset(queryset, pagination, request=request, **params)
+        items = list(result[self.items_attribute])
+        result[self.items_attribute] = items
+        record_learner_list_read(actor_for(request), [item.pk for item in items], what="learner_list")
+        return result
+
+
+def paginated_learners(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Like ``paginated``, and each learner on the page is recorded as read."""
+    return paginate(LearnerPagePagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)(func)
+
+
 def paginated(func: Callable[..., Any]) -> Callable[..., Any]:
     """Page-number pagination (``?page=2&page_size=100``), 50 a page by default and at most 200."""
     return paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)(func)

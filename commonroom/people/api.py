@@ -11,7 +11,15 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from commonroom.authz.actor import actor_for
-from commonroom.common.api_schemas import DETAIL_ERRORS, MAX_ID, READ_ERRORS, Ref, id_in_path, paginated
+from commonroom.common.api_schemas import (
+    DETAIL_ERRORS,
+    MAX_ID,
+    READ_ERRORS,
+    Ref,
+    id_in_path,
+    paginated,
+    paginated_learners,
+)
 from commonroom.people.models import ContactLink, Enrolment, Group, GroupStaff, Learner
 from commonroom.people.selectors import (
     GroupDetail,
@@ -234,7 +242,7 @@ class LearnerProfileOut(LearnerFields):
 
 
 @router.get("/learners", response={200: list[LearnerOut], **READ_ERRORS}, summary="List learners")
-@paginated
+@paginated_learners
 def list_learners(request: HttpRequest, filters: Query[LearnerFilters]) -> QuerySet[Learner]:
     """Learners the caller may open, optionally within one institution or one group, by name."""
     return learner_list(actor_for(request), institution_id=filters.institution, group_id=filters.group)

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from commonroom.people.identifiers import normalise_upn, uln_problem, upn_problem
-from commonroom.people.models import Group, Person
+from commonroom.people.models import ContactLink, Group, Person
 
 
 class LearnerEnrolForm(forms.Form):
@@ -43,6 +43,27 @@ class LearnerEnrolForm(forms.Form):
         if value and (problem := uln_problem(value)):
             raise forms.ValidationError(problem)
         return value
+
+
+class ContactAddForm(forms.Form):
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    relationship = forms.ChoiceField(
+        label=_("Relationship to the learner"), choices=[("", "–"), *ContactLink.Relationship.choices]
+    )
+    email = forms.EmailField(label=_("Email address"), required=False, max_length=254)
+    phone = forms.CharField(label=_("Phone number"), required=False, max_length=30)
+    priority = forms.IntegerField(
+        label=_("Contact priority"), initial=1, min_value=1, max_value=99, help_text=_("1 is contacted first")
+    )
+    parental_responsibility = forms.BooleanField(label=_("Has parental responsibility"), required=False, initial=True)
+    may_receive_reports = forms.BooleanField(label=_("Receives reports"), required=False, initial=True)
+    lives_with_learner = forms.BooleanField(label=_("Lives with the learner"), required=False, initial=True)
+    access_barred = forms.BooleanField(
+        label=_("Access barred"),
+        required=False,
+        help_text=_("A court order or similar: this contact may see nothing about the learner."),
+    )
 
 
 class LearnerSearchForm(forms.Form):

@@ -2,28 +2,42 @@
 
 - the learner themself;
 - a guardian: a contact of the learner with access not barred;
-- staff with a whole-institution role (head, leader, SENCO, DSL, office) where the learner is enrolled;
-- a teacher, tutor or assistant of a group the learner is in;
+- staff with a whole-institution role (head, leader, SENCO, DSL, office) where the learner is
+  enrolled, or is due to join (an enrolment that has not ended, a September starter included);
+- a teacher, tutor or assistant of a group the learner is in today;
 - a local-authority officer of the authority that maintains the learner's institution.
 Platform administrators run the service; they do not read children's records.
+
+A barred relationship wins over every route: someone barred from a learner (a ContactLink with
+``access_barred``) never sees them, nor anything reached through them, even if they also teach
+the learner, work at the school or oversee it for the authority.
 """
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q
 
 from commonroom.authz.actor import Actor
-from commonroom.authz.models import WHOLE_INSTITUTION_ROLES, Role
+from commonroom.authz.models import OFFICE_ROLES, WHOLE_INSTITUTION_ROLES, Role
 from commonroom.authz.registry import register
-from commonroom.authz.rules import NOTHING, Predicate
+from commonroom.authz.rules import EVERYTHING, NOTHING, Predicate
 from commonroom.common.dates import in_force
 from commonroom.people.models import ContactLink, Enrolment, Group, GroupMembership, Learner
 
 
-def learner_institutions(actor: Actor, learner_id: int) -> dict[int, int | None]:
-    """Institution id -> its authority id, for the learner's enrolments in force on the actor's day."""
+def not_ended(on: datetime.date, prefix: str = "") -> Q:
+    """Q for dated rows that have not ended by ``on``: in force, or starting later (a learner due to join)."""
+    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+
+
+def learner_institutions(actor: Actor, learner_id: int, *, upcoming: bool = False) -> dict[int, int | None]:
+    """Institution id -> its authority id, for the learner's enrolments in force on the actor's day
+    (with ``upcoming``, also those that start later)."""
+    dated = not_ended(actor.on) if upcoming else in_force(on=actor.on)
     return dict(
-        Enrolment.objects.filter(in_force(on=actor.on), learner_id=learner_id).values_list(
+        Enrolment.objects.filter(dated, learner_id=learner_id).values_list(
             "institution_id", "institution__local_authority_id"
         )
     )
@@ -35,8 +49,37 @@ def learner_group_ids(actor: Actor, learner_id: int) -> set[int]:
     )
 
 
+def _may_be_barred(actor: Actor) -> bool:
+    """Only someone with another route to learners (a role, or a group they staff) can be held back
+    by a bar: for everyone else the guardian rule already leaves barred links out."""
+    return actor.person_id is not None and bool(actor.role_rows or actor.staff_groups)
+
+
+def _bars(actor: Actor):
+    return ContactLink.objects.filter(in_force(on=actor.on), contact_id=actor.person_id, access_barred=True)
+
+
+def barred_learner_ids(actor: Actor) -> frozenset[int]:
+    """Learners this actor is barred from (a contact link with access barred, in force), loaded once per actor."""
+    cached = actor.__dict__.get("_barred_learner_ids")
+    if cached is None:
+        cached = frozenset(_bars(actor).values_list("learner_id", flat=True)) if _may_be_barred(actor) else frozenset()
+        actor.__dict__["_barred_learner_ids"] = cached
+    return cached
+
+
+def change_institution_ids(actor: Actor, learner_id: int) -> list[int]:
+    """Where the actor may change this learner's record: their office or leadership institutions
+    at which the learner's enrolment has not ended, in id order. Empty if barred from the learner."""
+    if learner_id in barred_learner_ids(actor):
+        return []
+    mine = actor.institutions_where(*OFFICE_ROLES)
+    return sorted(mine & learner_institutions(actor, learner_id, upcoming=True).keys()) if mine else []
+
+
 def _enrolled_at(actor: Actor, institution_ids: frozenset[int]):
-    return Enrolment.objects.filter(in_force(on=actor.on), institution_id__in=institution_ids).values("learner_id")
+    """Learners enrolled at these institutions whose enrolment has not ended (those due to join included)."""
+    return Enrolment.objects.filter(not_ended(actor.on), institution_id__in=institution_ids).values("learner_id")
 
 
 def _members_of(actor: Actor, group_ids):
@@ -60,7 +103,7 @@ guardian_of = Predicate(
 
 def _whole_institution_check(actor: Actor, learner: Learner) -> bool:
     mine = actor.institutions_where(*WHOLE_INSTITUTION_ROLES)
-    return bool(mine) and bool(mine & learner_institutions(actor, learner.pk).keys())
+    return bool(mine) and bool(mine & learner_institutions(actor, learner.pk, upcoming=True).keys())
 
 
 def _whole_institution_q(actor: Actor) -> Q:
@@ -69,7 +112,9 @@ def _whole_institution_q(actor: Actor) -> Q:
 
 
 staff_at_learners_institution = Predicate(
-    "has a whole-institution role where the learner is enrolled", _whole_institution_check, _whole_institution_q
+    "has a whole-institution role where the learner is enrolled or due to join",
+    _whole_institution_check,
+    _whole_institution_q,
 )
 
 
@@ -104,18 +149,38 @@ officer_of_learners_authority = Predicate(
     "is an officer of the authority maintaining the learner's institution", _officer_check, _officer_q
 )
 
+
+def _not_barred_q(actor: Actor) -> Q:
+    # The filter is a subquery, so a list costs no extra round trip; the check loads the ids once.
+    return ~Q(pk__in=_bars(actor).values("learner_id")) if _may_be_barred(actor) else EVERYTHING
+
+
+not_barred = Predicate(
+    "is not barred from the learner",
+    lambda actor, learner: learner.pk not in barred_learner_ids(actor),
+    _not_barred_q,
+)
+
+
+def _office_check(actor: Actor, learner: Learner) -> bool:
+    mine = actor.institutions_where(*OFFICE_ROLES)
+    return bool(mine) and bool(mine & learner_institutions(actor, learner.pk, upcoming=True).keys())
+
+
+def _office_q(actor: Actor) -> Q:
+    mine = actor.institutions_where(*OFFICE_ROLES)
+    return Q(pk__in=_enrolled_at(actor, mine)) if mine else NOTHING
+
+
+office_at_learners_institution = Predicate(
+    "has an office or leadership role where the learner is enrolled or due to join", _office_check, _office_q
+)
+
+# A barred relationship wins over every route: it is and-ed onto each rule, never or-ed.
 LEARNER_VIEW = (
     is_the_learner | guardian_of | staff_at_learners_institution | teaches_learner | officer_of_learners_authority
-)
-LEARNER_CHANGE = Predicate(
-    "has an office or leadership role where the learner is enrolled",
-    lambda actor, learner: bool(
-        actor.institutions_where(Role.HEAD, Role.LEADER, Role.OFFICE) & learner_institutions(actor, learner.pk).keys()
-    ),
-    lambda actor: Q(pk__in=_enrolled_at(actor, actor.institutions_where(Role.HEAD, Role.LEADER, Role.OFFICE)))
-    if actor.institutions_where(Role.HEAD, Role.LEADER, Role.OFFICE)
-    else NOTHING,
-)
+) & not_barred
+LEARNER_CHANGE = office_at_learners_institution & not_barred
 register(Learner, view=LEARNER_VIEW, change=LEARNER_CHANGE)
 
 
@@ -145,6 +210,7 @@ register(Enrolment, view=ThroughLearner(LEARNER_VIEW))
 
 # Contacts: office and leadership see every link, barred ones included (they must know);
 # teachers and the learner see links that are not barred; a contact sees their own link unless barred.
+# Someone barred from the learner sees none of the learner's links, whatever their role.
 own_contact_link = Predicate(
     "is the contact (not barred)",
     lambda actor, link: link.contact_id == actor.person_id and not link.access_barred,
@@ -152,9 +218,9 @@ own_contact_link = Predicate(
 )
 register(
     ContactLink,
-    view=ThroughLearner(staff_at_learners_institution)
+    view=ThroughLearner(staff_at_learners_institution & not_barred)
     | ThroughLearner(
-        is_the_learner | teaches_learner,
+        (is_the_learner | teaches_learner) & not_barred,
         extra=Q(access_barred=False),
         extra_check=lambda link: not link.access_barred,
         name="learner or teacher: links not barred",

@@ -6,17 +6,38 @@ aggregates, never one query per row.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from commonroom.authz import audit
 from commonroom.authz.actor import Actor
-from commonroom.authz.api import get_for, visible
-from commonroom.common.dates import in_force
+from commonroom.authz.api import NotFound, get_for, visible
+from commonroom.common.dates import in_force, today
+from commonroom.organisations.models import Institution
 from commonroom.people.models import ContactLink, Enrolment, Group, GroupMembership, GroupStaff, Learner
+from commonroom.people.policies import change_institution_ids, not_ended
+
+
+def learner_count(on: datetime.date) -> Coalesce:
+    """The number of learners in a group on a day, as a correlated subquery.
+
+    A subquery per group walks the membership index for that group; a grouped join makes
+    PostgreSQL scan every membership in the authority (measured: 64 ms against under 1 ms).
+    """
+    per_group = (
+        GroupMembership.objects.filter(in_force(on=on), group_id=OuterRef("pk"))
+        .order_by()
+        .values("group_id")
+        .annotate(learners=Count("learner_id", distinct=True))
+        .values("learners")
+    )
+    return Coalesce(Subquery(per_group[:1]), 0)
 
 
 def learner_list(actor: Actor, *, institution_id: int | None = None, group_id: int | None = None) -> QuerySet[Learner]:
@@ -33,6 +54,36 @@ def learner_list(actor: Actor, *, institution_id: int | None = None, group_id: i
     return learners.order_by("person__family_name", "person__given_name", "pk")
 
 
+def learner_search(actor: Actor, term: str = "") -> QuerySet[Learner]:
+    """Learners the actor may open whose name contains ``term``, or whose UPN or ULN is ``term``."""
+    learners = learner_list(actor)
+    term = term.strip()
+    if not term:
+        return learners
+    return learners.filter(
+        Q(person__family_name__icontains=term)
+        | Q(person__given_name__icontains=term)
+        | Q(person__preferred_name__icontains=term)
+        | Q(upn__iexact=term.upper())
+        | Q(uln=term)
+    )
+
+
+def enrolling_institution(actor: Actor, institution_id: Any) -> Institution:
+    """The institution, if the actor may enrol learners there (office or leadership); NotFound otherwise."""
+    return get_for(
+        actor, Institution, institution_id, action="enrol", queryset=Institution.objects.select_related("local_authority")
+    )
+
+
+def office_institutions_of(actor: Actor, learner_id: int) -> list[Institution]:
+    """Where the actor acts for the school office about this learner (enrolled or due to join there)."""
+    ids = change_institution_ids(actor, learner_id)
+    if not ids:
+        raise NotFound()
+    return list(Institution.objects.filter(pk__in=ids).order_by("pk"))
+
+
 def group_list(actor: Actor, *, institution_id: int | None = None, kind: str | None = None) -> QuerySet[Group]:
     """Groups the actor may see, with the number of learners in each today."""
     groups = visible(actor, Group).select_related("institution")
@@ -40,24 +91,40 @@ def group_list(actor: Actor, *, institution_id: int | None = None, kind: str | N
         groups = groups.filter(institution_id=institution_id)
     if kind is not None:
         groups = groups.filter(kind=kind)
-    return groups.annotate(
-        learner_count=Count("memberships", filter=in_force("memberships__", on=actor.on), distinct=True)
-    ).order_by("institution__name", "kind", "nc_year", "code")
+    return groups.annotate(learner_count=learner_count(actor.on)).order_by("institution__name", "kind", "nc_year", "code")
 
 
 @dataclass
 class LearnerProfile:
     learner: Learner
-    enrolments: list[Enrolment]
+    enrolments: list[Enrolment]  # in force, and (for school staff) those due to start
     groups: list[Group]
     contacts: list[ContactLink]
     year_group: Group | None = None
     registration_group: Group | None = None
     teaching_groups: list[Group] = field(default_factory=list)
+    on: datetime.date = field(default_factory=today)
+
+    @property
+    def current_enrolments(self) -> list[Enrolment]:
+        return [enrolment for enrolment in self.enrolments if enrolment.start_date <= self.on]
+
+    @property
+    def upcoming_enrolments(self) -> list[Enrolment]:
+        """Enrolments that start later: a learner due to join."""
+        return [enrolment for enrolment in self.enrolments if enrolment.start_date > self.on]
 
     @property
     def institutions(self) -> list[Any]:
-        return [enrolment.institution for enrolment in self.enrolments]
+        return [enrolment.institution for enrolment in self.current_enrolments]
+
+    @property
+    def form_tutors(self) -> list[GroupStaff]:
+        """The registration group's form tutors today (staff of other kinds left out)."""
+        if self.registration_group is None:
+            return []
+        staff: list[GroupStaff] = getattr(self.registration_group, "staff_in_force", [])
+        return [row for row in staff if row.role == GroupStaff.Role.TUTOR]
 
 
 def _current_groups(actor: Actor, learner_ids: list[int]) -> dict[int, list[Group]]:
@@ -99,7 +166,7 @@ def learner_profile(actor: Actor, learner_id: Any, *, audit_read: bool = True) -
     """A learner's record for the people allowed to see it; NotFound for everyone else. The read is audited."""
     learner = get_for(actor, Learner, learner_id, queryset=Learner.objects.select_related("person"))
     enrolments = list(
-        Enrolment.objects.filter(in_force(on=actor.on), learner=learner)
+        Enrolment.objects.filter(not_ended(actor.on), learner=learner)
         .select_related("institution", "institution__local_authority")
         .order_by("start_date")
     )
@@ -114,6 +181,7 @@ def learner_profile(actor: Actor, learner_id: Any, *, audit_read: bool = True) -
         enrolments=enrolments,
         groups=_current_groups(actor, [learner.pk]).get(learner.pk, []),
         contacts=contacts,
+        on=actor.on,
     )
     _split_groups(profile)
     if audit_read and actor.person_id != learner.pk:
@@ -143,7 +211,9 @@ def learners_cared_for(actor: Actor) -> list[LearnerProfile]:
     groups = _current_groups(actor, learner_ids)
     profiles = []
     for learner in learners:
-        profile = LearnerProfile(learner=learner, enrolments=enrolments[learner.pk], groups=groups.get(learner.pk, []), contacts=[])
+        profile = LearnerProfile(
+            learner=learner, enrolments=enrolments[learner.pk], groups=groups.get(learner.pk, []), contacts=[], on=actor.on
+        )
         _split_groups(profile)
         profiles.append(profile)
     return profiles
@@ -179,7 +249,7 @@ def staff_groups(actor: Actor) -> list[Group]:
     groups: list[Group] = list(
         Group.objects.filter(pk__in=sorted(actor.staff_groups))
         .select_related("institution")
-        .annotate(learner_count=Count("memberships", filter=in_force("memberships__", on=actor.on), distinct=True))
+        .annotate(learner_count=learner_count(actor.on))
         .order_by("institution__name", "kind", "nc_year", "code")
     )
     for group in groups:
@@ -199,3 +269,11 @@ def year_group_counts(actor: Actor, institution_id: int) -> list[dict[str, Any]]
         .order_by("group__nc_year", "group__name")
     )
     return list(rows)
+
+
+def learner_search_page(actor: Actor, term: str, page_number: Any, per_page: int = 50) -> Page:
+    """One page of the learners the actor may open, matching ``term``; the identifiers shown are audited."""
+    page = Paginator(learner_search(actor, term), per_page).get_page(page_number)
+    page.object_list = list(page.object_list)
+    audit.record_learner_list_read(actor, [learner.pk for learner in page.object_list], what="learner_list")
+    return page

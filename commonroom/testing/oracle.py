@@ -6,9 +6,12 @@ that the matrix and the property tests compare the rules against.
 
 from __future__ import annotations
 
-WHOLE_INSTITUTION = {"head", "senco", "dsl", "office"}
+WHOLE_INSTITUTION = {"head", "leader", "senco", "dsl", "office"}
+OFFICE = {"head", "leader", "office"}  # may enrol learners and change their records
 AUTHORITY_OF = {"a1": "la1", "a2": "la1", "b1": "la2", "b2": "la2", "solo": None}
 CHILDREN = {"parent.a1": {"a1.learnerA1"}, "parent.two": {"a1.learnerA2", "b1.learnerA1"}}
+# Barred by a court order or similar: the bar wins over every other route (a1.teacher2 teaches art to form A).
+BARRED = {"parent.barred": {"a1.learnerA1"}, "a1.teacher2": {"a1.learnerA1"}}
 # Groups each classroom persona staffs, by suffix.
 STAFFS = {"teacher": {"maths"}, "teacher2": {"art"}, "tutor": {"formA"}}
 GROUP_MEMBERS = {
@@ -25,10 +28,16 @@ def split(key: str) -> tuple[str, str]:
     return inst, who
 
 
+def is_barred(persona: str, learner: str) -> bool:
+    return learner in BARRED.get(persona, set())
+
+
 def may_view_learner(persona: str, learner: str) -> bool:
     inst, who = split(learner)
     if persona == learner:
         return True
+    if is_barred(persona, learner):
+        return False
     if who == "leaver":
         return False
     p_inst, p_role = split(persona)
@@ -66,7 +75,13 @@ def may_view_institution(persona: str, inst: str) -> bool:
 
 def may_enrol_at(persona: str, inst: str) -> bool:
     p_inst, p_role = split(persona)
-    return p_inst == inst and p_role in {"head", "office"}
+    return p_inst == inst and p_role in OFFICE
+
+
+def may_change_learner(persona: str, learner: str) -> bool:
+    """Office and leadership where the learner is on roll (not a leaver), unless barred from them."""
+    inst, who = split(learner)
+    return who != "leaver" and may_enrol_at(persona, inst) and not is_barred(persona, learner)
 
 
 def may_change_institution(persona: str, inst: str) -> bool:
@@ -76,16 +91,17 @@ def may_change_institution(persona: str, inst: str) -> bool:
 def may_invite(persona: str, link: str) -> bool:
     """``link`` is '<parent>><learner>'; barred links can never be invited."""
     parent, learner = link.split(">")
-    if parent == "parent.barred":
+    if learner in BARRED.get(parent, set()):
         return False
-    return may_enrol_at(persona, split(learner)[0])
+    return may_change_learner(persona, learner)
 
 
 def may_grant_roles(persona: str) -> bool:
     _inst, role = split(persona)
-    return persona == "platform.admin" or role == "head" or persona.endswith(".officer")
+    return persona == "platform.admin" or role in {"head", "leader"} or persona.endswith(".officer")
 
 
 def may_end_role_of(persona: str, holder: str) -> bool:
-    """Ending a teacher's role at their institution: that institution's head, or the platform admin."""
-    return persona == "platform.admin" or persona == f"{split(holder)[0]}.head"
+    """Ending a teacher's role at their institution: that institution's head or leader, or the platform admin."""
+    inst = split(holder)[0]
+    return persona in {"platform.admin", f"{inst}.head", f"{inst}.leader"}

@@ -3,7 +3,9 @@
 Two authorities (``la1``, ``la2``) with two institutions each (``a1``, ``a2`` in la1; ``b1``, ``b2``
 in la2) and one institution without an authority (``solo``). In each institution:
 
-    <inst>.head  <inst>.senco  <inst>.dsl  <inst>.office
+    <inst>.head  <inst>.leader  <inst>.senco  <inst>.dsl  <inst>.office
+                     whole-institution roles; the leader (a senior leader) may also enrol learners
+                     and grant teacher and office roles, but not change the institution's settings
     <inst>.teacher   teaches the teaching group <inst>.maths (learners of both forms)
     <inst>.teacher2  teaches <inst>.art (form A learners only)
     <inst>.tutor     tutors form A (<inst>.formA)
@@ -16,6 +18,8 @@ Across institutions:
     parent.a1         parent of a1.learnerA1
     parent.two        parent of a1.learnerA2 and of b1.learnerA1 (children in two authorities)
     parent.barred     barred by a court order from a1.learnerA1 (who has parent.a1 too)
+    a1.teacher2       ALSO a barred contact of a1.learnerA1: although they teach art to form A, the
+                      bar wins, and they see nothing of a1.learnerA1 (a1.learnerA2 as usual)
     la1.officer, la2.officer     local-authority officers
     platform.admin    the platform administrator
     nobody            an account with no role and no relationship
@@ -45,7 +49,7 @@ INSTITUTIONS = {
     "solo": (None, Institution.Kind.FE_COLLEGE, Institution.Phase.POST_16, "100005", ""),
 }
 AUTHORITIES = {"la1": ("Northmere (test)", "801"), "la2": ("Southvale (test)", "802")}
-STAFF_ROLES = {"head": Role.HEAD, "senco": Role.SENCO, "dsl": Role.DSL, "office": Role.OFFICE}
+STAFF_ROLES = {"head": Role.HEAD, "leader": Role.LEADER, "senco": Role.SENCO, "dsl": Role.DSL, "office": Role.OFFICE}
 LEARNERS = ("learnerA1", "learnerA2", "learnerB1", "learnerB2", "leaver")
 
 
@@ -165,10 +169,10 @@ def build_world() -> World:
                 )
             _account(world, f"{key}.{label}", person)
     # Families.
-    def link(name: str, parent: Person, learner_key: str, barred: bool = False) -> None:
+    def link(name: str, parent: Person, learner_key: str, barred: bool = False, priority: int | None = None) -> None:
         world.links[name] = ContactLink.objects.create(
             learner=world.learners[learner_key], contact=parent, relationship=ContactLink.Relationship.PARENT,
-            priority=2 if barred else 1, access_barred=barred, start_date=start,
+            priority=priority or (2 if barred else 1), access_barred=barred, start_date=start,
         )
 
     _account(world, "parent.a1", _person(world, "parent.a1", "Alex", "Parent"))
@@ -178,6 +182,7 @@ def build_world() -> World:
     link("parent.two>b1.learnerA1", world.people["parent.two"], "b1.learnerA1")
     _account(world, "parent.barred", _person(world, "parent.barred", "Chris", "Barred"))
     link("parent.barred>a1.learnerA1", world.people["parent.barred"], "a1.learnerA1", barred=True)
+    link("a1.teacher2>a1.learnerA1", world.people["a1.teacher2"], "a1.learnerA1", barred=True, priority=3)
     # Authority and platform.
     for la in ("la1", "la2"):
         person = _person(world, f"{la}.officer", "Officer", la.upper())

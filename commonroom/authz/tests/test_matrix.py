@@ -18,7 +18,7 @@ from commonroom.testing.world import World, build_world
 
 PERSONAS = sorted(
     [f"{inst}.{role}" for inst in ("a1", "b1") for role in ("head", "senco", "dsl", "office", "teacher", "teacher2", "tutor", "learnerA1", "learnerB1", "leaver")]
-    + ["a2.head", "solo.head", "parent.a1", "parent.two", "parent.barred", "la1.officer", "la2.officer", "platform.admin", "nobody", "anonymous"]
+    + ["a1.leader", "a2.head", "solo.head", "parent.a1", "parent.two", "parent.barred", "la1.officer", "la2.officer", "platform.admin", "nobody", "anonymous"]
 )
 LEARNERS = ["a1.learnerA1", "a1.learnerB1", "a1.leaver", "b1.learnerA1", "solo.learnerA1"]
 GROUPS = ["a1.formA", "a1.formB", "a1.maths", "a1.art", "b1.maths"]
@@ -71,6 +71,7 @@ PAGE_SPECS: dict[str, Spec] = {
     "people:learner_list": Spec(lambda w, t: "/learners/", SIGNED_IN),
     "people:learner_detail": Spec(learner_url, oracle.may_view_learner, LEARNERS),
     "people:contact_invite": Spec(_link_url, oracle.may_invite, LINKS),
+    "people:contact_add": Spec(lambda w, t: f"{learner_url(w, t)}contacts/new/", oracle.may_change_learner, LEARNERS),
     "people:group_detail": Spec(lambda w, t: f"/groups/{w.groups[t].pk}/", oracle.may_view_group, GROUPS),
     "people:learner_enrol": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/learners/new/", oracle.may_enrol_at, INSTITUTIONS),
     "organisations:institution_detail": Spec(
@@ -88,6 +89,10 @@ PAGE_SPECS: dict[str, Spec] = {
     "identity:add_child": Spec(lambda w, t: "/account/add-child/", SIGNED_IN),
     "identity:join": Spec(lambda w, t: "/join/", lambda p, t: True, ok=(200, 302), public=True),
     "identity:accounts": Spec(lambda w, t: "/manage/accounts/", PLATFORM_ADMIN),
+    "identity:account_create": Spec(lambda w, t: "/manage/accounts/new/", PLATFORM_ADMIN),
+    "identity:account_active": Spec(
+        lambda w, t: f"/manage/accounts/{w.users[t].pk}/active/", PLATFORM_ADMIN, ["a1.teacher"], method="post", ok=(302,)
+    ),
     "identity:role_grant": Spec(lambda w, t: "/manage/roles/grant/", lambda p, t: oracle.may_grant_roles(p)),
     "identity:role_end": Spec(_role_of, oracle.may_end_role_of, ["a1.teacher", "b1.teacher"], method="post", ok=(302,)),
 }

@@ -111,3 +111,25 @@ def test_query_count_does_not_grow_with_more_learners(client, world, django_asse
         GroupMembership.objects.create(institution=group.institution, group=group, learner=learner, start_date=today())
     page = _home(client, world, "a1.teacher", django_assert_max_num_queries)
     assert ">24</td>" in page
+
+
+def test_form_tutor_is_a_dash_when_the_form_has_staff_but_no_tutor(client, world) -> None:
+    """b1's form A has an assistant but no tutor: the parent and the learner see "–", not a blank."""
+    from commonroom.people.models import GroupStaff
+
+    GroupStaff.objects.filter(group=world.groups["b1.formA"], role=GroupStaff.Role.TUTOR).update(
+        role=GroupStaff.Role.ASSISTANT
+    )
+    client.force_login(world.users["parent.two"])
+    page = client.get("/").content.decode()
+    cards = page.split('class="govuk-summary-card"')[1:]
+    b1_card = next(card for card in cards if world.people["b1.learnerA1"].full_name in card)
+    a1_card = next(card for card in cards if world.people["a1.learnerA2"].full_name in card)
+    tutor_cell = b1_card.split("Form tutor</dt>")[1].split("</dd>")[0]
+    assert tutor_cell.strip().endswith(">–"), tutor_cell
+    assert world.people["b1.tutor"].full_name not in b1_card
+    assert f"{world.people['a1.tutor'].full_name} ({world.groups['a1.formA'].name})" in a1_card
+
+    client.force_login(world.users["b1.learnerA1"])
+    page = client.get("/").content.decode()
+    assert f"{world.groups['b1.formA'].name} (tutor: –)" in page
