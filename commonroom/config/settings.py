@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "commonroom.people",
     "commonroom.authz",
     "commonroom.identity",
+    "commonroom.records",
     "commonroom.home",
     "commonroom.demo",
 ]
@@ -111,7 +112,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; a busy timeout instead of "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            # A transaction takes the write lock when it begins, so a read-check-write (a register
+            # save checking what another device saved) cannot interleave with another writer.
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from commonroom.authz.actor import Actor
 from commonroom.authz.models import Role, RoleAssignment
 from commonroom.common.dates import today
+from commonroom.testing.clock import term_pattern
 from commonroom.identity.models import User
 from commonroom.organisations.models import AcademicYear, Institution, LocalAuthority, Term
 from commonroom.people.identifiers import make_uln, make_upn
@@ -110,8 +111,8 @@ def build_world() -> World:
             institution=inst, name=f"{year_start.year}/{str(year_start.year + 1)[2:]}", start_date=year_start,
             end_date=datetime.date(year_start.year + 1, 8, 31),
         )
-        Term.objects.create(institution=inst, academic_year=year, name="Autumn", start_date=year_start,
-                            end_date=datetime.date(year_start.year, 12, 20))
+        for term_name, first, last in term_pattern(year_start.year):
+            Term.objects.create(institution=inst, academic_year=year, name=term_name, start_date=first, end_date=last)
         year_group = Group.objects.create(institution=inst, academic_year=year, kind=Group.Kind.YEAR, code="Y10",
                                           name="Year 10", nc_year=10)
         for form in ("A", "B"):

@@ -1,0 +1,34 @@
+"""School days: weekdays inside one of the institution's terms."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from commonroom.organisations.models import Term
+
+
+def term_spans(institution_id: int, start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    return list(
+        Term.objects.filter(institution_id=institution_id, start_date__lte=end, end_date__gte=start)
+        .order_by("start_date")
+        .values_list("start_date", "end_date")
+    )
+
+
+def school_days(
+    institution_id: int, start: datetime.date, end: datetime.date, spans: list[tuple[datetime.date, datetime.date]] | None = None
+) -> Iterator[datetime.date]:
+    """Every school day from ``start`` to ``end`` inclusive, in order."""
+    for first, last in spans if spans is not None else term_spans(institution_id, start, end):
+        day = max(first, start)
+        while day <= min(last, end):
+            if day.weekday() < 5:
+                yield day
+            day += datetime.timedelta(days=1)
+
+
+def is_school_day(institution_id: int, day: datetime.date) -> bool:
+    return day.weekday() < 5 and Term.objects.filter(
+        institution_id=institution_id, start_date__lte=day, end_date__gte=day
+    ).exists()

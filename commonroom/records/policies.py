@@ -1,0 +1,103 @@
+"""Who may take, amend and read attendance, in the school's words.
+
+- A form tutor takes the statutory register of their registration group; office and attendance
+  staff and leaders (head, senior leader, office) may take any registration group's register at
+  their institution, and they alone amend marks afterwards.
+- A learner's marks are read by whoever may see the learner (the learner, their parents and
+  carers unless barred, their teachers, whole-institution staff, the authority's officers).
+- Figures for a group: its staff, whole-institution staff, the authority's officers. Figures and the
+  persistent-absence list for an institution: whole-institution staff and the authority's officers.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from commonroom.authz.actor import Actor
+from commonroom.authz.models import OFFICE_ROLES, WHOLE_INSTITUTION_ROLES
+from commonroom.authz.registry import register
+from commonroom.authz.rules import NOTHING, Predicate
+from commonroom.organisations.models import Institution
+from commonroom.organisations.policies import officer_of_institutions_authority
+from commonroom.people.models import Group, GroupStaff
+from commonroom.people.policies import (
+    LEARNER_VIEW,
+    ThroughLearner,
+    barred_learner_ids,
+    officer_of_groups_authority,
+    staffs_group,
+    whole_institution_staff_of_group,
+)
+from commonroom.records.models import AttendanceMark
+
+ATTENDANCE_STAFF = OFFICE_ROLES  # head, senior leader, office and attendance staff
+
+
+def _tutored(actor: Actor) -> list[int]:
+    return sorted(group for group, roles in actor.staff_groups.items() if GroupStaff.Role.TUTOR in roles)
+
+
+def _office_at(actor: Actor) -> frozenset[int]:
+    return actor.institutions_where(*ATTENDANCE_STAFF)
+
+
+def _takes_register_check(actor: Actor, group: Group) -> bool:
+    if group.kind != Group.Kind.REGISTRATION:
+        return False
+    return group.pk in _tutored(actor) or group.institution_id in _office_at(actor)
+
+
+def _takes_register_q(actor: Actor) -> Q:
+    routes = NOTHING
+    if _tutored(actor):
+        routes |= Q(pk__in=_tutored(actor))
+    if _office_at(actor):
+        routes |= Q(institution_id__in=_office_at(actor))
+    return Q(kind=Group.Kind.REGISTRATION) & routes
+
+
+takes_register = Predicate(
+    "tutors the registration group, or is attendance staff at its institution", _takes_register_check, _takes_register_q
+)
+register(
+    Group,
+    take_register=takes_register,
+    view_attendance=staffs_group | whole_institution_staff_of_group | officer_of_groups_authority,
+)
+
+whole_institution_staff = Predicate(
+    "has a whole-institution role there",
+    lambda actor, inst: inst.pk in actor.institutions_where(*WHOLE_INSTITUTION_ROLES),
+    lambda actor: Q(pk__in=sorted(actor.institutions_where(*WHOLE_INSTITUTION_ROLES)))
+    if actor.institutions_where(*WHOLE_INSTITUTION_ROLES)
+    else NOTHING,
+)
+attendance_staff = Predicate(
+    "is attendance staff or a leader there",
+    lambda actor, inst: inst.pk in _office_at(actor),
+    lambda actor: Q(pk__in=sorted(_office_at(actor))) if _office_at(actor) else NOTHING,
+)
+register(
+    Institution,
+    view_attendance=whole_institution_staff | officer_of_institutions_authority,
+    amend_attendance=attendance_staff,
+)
+
+
+def _amend_check(actor: Actor, mark: AttendanceMark) -> bool:
+    return mark.institution_id in _office_at(actor) and mark.learner_id not in barred_learner_ids(actor)
+
+
+def _amend_q(actor: Actor) -> Q:
+    if not _office_at(actor):
+        return NOTHING
+    q = Q(institution_id__in=sorted(_office_at(actor)))
+    barred = barred_learner_ids(actor)
+    return q & ~Q(learner_id__in=sorted(barred)) if barred else q
+
+
+register(
+    AttendanceMark,
+    view=ThroughLearner(LEARNER_VIEW),
+    amend=Predicate("is attendance staff where the mark was recorded (not barred)", _amend_check, _amend_q),
+)

@@ -1,0 +1,373 @@
+"""Reads of attendance. Every one starts from an ``authz`` rule; figures are database aggregates.
+
+How the figures count (DOMAIN.md, the DfE's absence statistics): sessions possible are marks
+in the present, approved-activity, authorised and unauthorised categories; attended are present
+and approved activity; the absence rate is (authorised + unauthorised) / possible. A persistent
+absentee misses 10% or more of their own possible sessions, a severe absentee 50% or more.
+Everything is counted per enrolment.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncWeek
+
+from commonroom.authz import audit
+from commonroom.authz.actor import Actor
+from commonroom.authz.api import get_for, visible
+from commonroom.common.dates import in_force
+from commonroom.organisations.models import AcademicYear, Institution
+from commonroom.people.models import Enrolment, Group, GroupMembership, Learner
+from commonroom.records.codes import (
+    ATTENDED_CODES,
+    AUTHORISED_CODES,
+    CODES,
+    NOT_YET_ESTABLISHED,
+    POSSIBLE_CODES,
+    UNAUTHORISED_CODES,
+)
+from commonroom.records.models import AttendanceMark, MarkChange, Register
+from commonroom.records.services import RollEntry, register_roll
+
+
+def _counts() -> dict[str, Count]:
+    return {
+        "possible": Count("id", filter=Q(code__in=POSSIBLE_CODES)),
+        "attended": Count("id", filter=Q(code__in=ATTENDED_CODES)),
+        "authorised": Count("id", filter=Q(code__in=AUTHORISED_CODES)),
+        "unauthorised": Count("id", filter=Q(code__in=UNAUTHORISED_CODES)),
+    }
+
+
+def _pct(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Figures:
+    possible: int = 0
+    attended: int = 0
+    authorised: int = 0
+    unauthorised: int = 0
+
+    @property
+    def absent(self) -> int:
+        return self.authorised + self.unauthorised
+
+    @property
+    def attendance_pct(self) -> Decimal | None:
+        return _pct(self.attended, self.possible)
+
+    @property
+    def absence_pct(self) -> Decimal | None:
+        return _pct(self.absent, self.possible)
+
+    @property
+    def authorised_pct(self) -> Decimal | None:
+        return _pct(self.authorised, self.possible)
+
+    @property
+    def unauthorised_pct(self) -> Decimal | None:
+        return _pct(self.unauthorised, self.possible)
+
+    # Flags compare exact fractions, not rounded percentages: 10% or more of possible sessions.
+    @property
+    def persistent(self) -> bool:
+        return self.possible > 0 and self.absent * 10 >= self.possible
+
+    @property
+    def severe(self) -> bool:
+        return self.possible > 0 and self.absent * 2 >= self.possible
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "possible": self.possible, "attended": self.attended, "authorised": self.authorised,
+            "unauthorised": self.unauthorised, "absent": self.absent,
+            "attendance_pct": self.attendance_pct, "absence_pct": self.absence_pct,
+            "persistent_absence": self.persistent, "severe_absence": self.severe,
+        }
+
+
+def figures_of(marks: QuerySet[AttendanceMark]) -> Figures:
+    row = marks.order_by().aggregate(**_counts())
+    return Figures(row["possible"], row["attended"], row["authorised"], row["unauthorised"])
+
+
+def _in_range(marks: QuerySet[AttendanceMark], start: datetime.date, end: datetime.date) -> QuerySet[AttendanceMark]:
+    return marks.filter(date__gte=start, date__lte=end)
+
+
+def default_range(institution_id: int | None, on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The academic year to date at the institution (from 1 September if it has no academic year)."""
+    start = None
+    if institution_id is not None:
+        start = (
+            AcademicYear.objects.filter(institution_id=institution_id, start_date__lte=on, end_date__gte=on)
+            .values_list("start_date", flat=True).first()
+        )
+    if start is None:
+        start = datetime.date(on.year if on.month >= 9 else on.year - 1, 9, 1)
+    return start, on
+
+
+# A learner ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class EnrolmentFigures:
+    institution: Institution
+    enrolment: Enrolment
+    figures: Figures
+    weeks: list[dict[str, Any]] = field(default_factory=list)
+    recent: list[AttendanceMark] = field(default_factory=list)
+
+
+@dataclass
+class LearnerAttendance:
+    learner: Learner
+    start: datetime.date
+    end: datetime.date
+    enrolments: list[EnrolmentFigures]
+    can_amend_institutions: frozenset[int]
+
+
+def learner_attendance(actor: Actor, learner_id: Any, start: datetime.date, end: datetime.date) -> LearnerAttendance:
+    """A learner's figures per enrolment, week by week, and their latest marks. Audited as a read."""
+    learner = get_for(actor, Learner, learner_id, queryset=Learner.objects.select_related("person"))
+    marks = _in_range(visible(actor, AttendanceMark).filter(learner=learner), start, end)
+    per_enrolment = {
+        row["enrolment_id"]: row
+        for row in marks.order_by().values("enrolment_id").annotate(**_counts())
+    }
+    weekly: dict[int, list[dict[str, Any]]] = {}
+    for row in marks.order_by().annotate(week=TruncWeek("date")).values("enrolment_id", "week").annotate(**_counts()).order_by("week"):
+        week = row["week"]
+        week = week.date() if isinstance(week, datetime.datetime) else week
+        figures = Figures(row["possible"], row["attended"], row["authorised"], row["unauthorised"])
+        weekly.setdefault(row["enrolment_id"], []).append({"week": week, "figures": figures})
+    recent: dict[int, list[AttendanceMark]] = {}
+    for mark in marks.order_by("-date", "-session")[:40]:
+        recent.setdefault(mark.enrolment_id, []).append(mark)
+    enrolments = Enrolment.objects.filter(pk__in=list(per_enrolment)).select_related("institution").order_by("-start_date")
+    result = [
+        EnrolmentFigures(
+            e.institution, e,
+            Figures(per_enrolment[e.pk]["possible"], per_enrolment[e.pk]["attended"],
+                    per_enrolment[e.pk]["authorised"], per_enrolment[e.pk]["unauthorised"]),
+            weekly.get(e.pk, []), recent.get(e.pk, []),
+        )
+        for e in enrolments
+    ]
+    audit.record_learner_read(
+        actor, learner, what="attendance", institution_ids={e.institution_id for e in enrolments},
+        authority_ids={e.institution.local_authority_id for e in enrolments if e.institution.local_authority_id},
+    )
+    amend_at = frozenset(visible(actor, Institution, "amend_attendance").filter(pk__in=[e.institution_id for e in enrolments]).values_list("pk", flat=True))
+    return LearnerAttendance(learner, start, end, result, amend_at)
+
+
+# Registers ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class RegisterRow:
+    roll: RollEntry
+    mark: AttendanceMark | None
+
+
+@dataclass
+class RegisterSheet:
+    group: Group
+    day: datetime.date
+    session: str
+    rows: list[RegisterRow]
+    register: Register | None
+    unmarked: int
+
+
+def register_sheet(actor: Actor, group_id: Any, day: datetime.date, session: str) -> RegisterSheet:
+    """The statutory register for a registration group: everyone on roll that day, with their marks."""
+    group = get_for(actor, Group, group_id, action="take_register",
+                    queryset=Group.objects.select_related("institution", "academic_year"))
+    roll = register_roll(group, day)
+    marks = {
+        m.learner_id: m
+        for m in AttendanceMark.objects.filter(
+            institution_id=group.institution_id, date=day, session=session,
+            learner_id__in=[r.learner_id for r in roll],
+        )
+    }
+    rows = [RegisterRow(r, marks.get(r.learner_id)) for r in roll]
+    register = (
+        Register.objects.filter(institution_id=group.institution_id, group=group, date=day, session=session)
+        .select_related("taken_by", "last_saved_by").first()
+    )
+    audit.record_learner_list_read(actor, [r.learner_id for r in roll], what="register")
+    return RegisterSheet(group, day, session, rows, register, sum(1 for row in rows if row.mark is None))
+
+
+def my_registers(actor: Actor, day: datetime.date) -> list[dict[str, Any]]:
+    """Registration groups whose register the actor takes as a form tutor, with today's state."""
+    tutored = [g for g, roles in actor.staff_groups.items() if "tutor" in roles]
+    if not tutored:
+        return []
+    groups = list(visible(actor, Group, "take_register").filter(pk__in=tutored, academic_year__end_date__gte=day))
+    taken = set(
+        Register.objects.filter(group__in=groups, date=day).values_list("group_id", "session")
+    )
+    return [{"group": g, "am": (g.pk, "AM") in taken, "pm": (g.pk, "PM") in taken} for g in groups]
+
+
+def institution_registers(actor: Actor, institution: Institution, day: datetime.date) -> list[dict[str, Any]]:
+    """Every registration group at the institution with whether its AM and PM registers are taken."""
+    groups = list(
+        visible(actor, Group, "take_register")
+        .filter(institution=institution, academic_year__start_date__lte=day, academic_year__end_date__gte=day)
+        .order_by("nc_year", "code")
+    )
+    taken = {
+        (g, s): (by_given, by_preferred, by_family)
+        for g, s, by_given, by_preferred, by_family in Register.objects.filter(
+            institution=institution, date=day
+        ).values_list("group_id", "session", "taken_by__given_name", "taken_by__preferred_name", "taken_by__family_name")
+    }
+    return [{"group": g, "am": (g.pk, "AM") in taken, "pm": (g.pk, "PM") in taken} for g in groups]
+
+
+def mark_history(mark: AttendanceMark) -> list[MarkChange]:
+    return list(mark.changes.select_related("changed_by").order_by("created_at", "id"))
+
+
+# Groups and institutions -------------------------------------------------------------------------
+
+
+def _member_ids(group: Group, start: datetime.date, end: datetime.date) -> QuerySet[GroupMembership]:
+    return GroupMembership.objects.filter(group=group, start_date__lte=end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start)
+    ).values("learner_id")
+
+
+def group_figures(actor: Actor, group_id: Any, start: datetime.date, end: datetime.date) -> tuple[Group, Figures]:
+    group = get_for(actor, Group, group_id, action="view_attendance", queryset=Group.objects.select_related("institution"))
+    marks = _in_range(AttendanceMark.objects.filter(institution_id=group.institution_id), start, end).filter(
+        learner_id__in=_member_ids(group, start, end)
+    )
+    return group, figures_of(marks)
+
+
+@dataclass
+class InstitutionAttendance:
+    institution: Institution
+    start: datetime.date
+    end: datetime.date
+    figures: Figures
+    by_year: list[dict[str, Any]]
+    persistent: int
+    severe: int
+    outstanding_n: int
+
+
+def _per_enrolment(institution: Institution, start: datetime.date, end: datetime.date) -> QuerySet[AttendanceMark]:
+    return (
+        _in_range(AttendanceMark.objects.filter(institution=institution), start, end)
+        .order_by()
+        .values("enrolment_id")
+        .annotate(**_counts())
+        .annotate(absent=F("authorised") + F("unauthorised"))
+        .filter(possible__gt=0)
+    )
+
+
+def institution_attendance(actor: Actor, institution_id: Any, start: datetime.date, end: datetime.date) -> InstitutionAttendance:
+    """Whole-institution figures, by year group, and the number of persistent and severe absentees."""
+    institution = get_for(actor, Institution, institution_id, action="view_attendance")
+    marks = _in_range(AttendanceMark.objects.filter(institution=institution), start, end)
+    figures = figures_of(marks)
+    flags = _flag_counts(institution, start, end)
+    years = (
+        Group.objects.filter(institution=institution, kind=Group.Kind.YEAR, academic_year__start_date__lte=end,
+                             academic_year__end_date__gte=start)
+        .order_by("nc_year").values_list("pk", "name", "nc_year")
+    )
+    year_rows = []
+    year_marks = (
+        marks.filter(learner__memberships__group__kind=Group.Kind.YEAR, learner__memberships__group__institution=institution,
+                     learner__memberships__start_date__lte=F("date"))
+        .filter(Q(learner__memberships__end_date__isnull=True) | Q(learner__memberships__end_date__gte=F("date")))
+        .order_by().values("learner__memberships__group_id").annotate(**_counts())
+    )
+    by_group = {row["learner__memberships__group_id"]: row for row in year_marks}
+    for pk, name, _nc in years:
+        row = by_group.get(pk)
+        if row:
+            year_rows.append({"group_id": pk, "name": name, "figures": Figures(row["possible"], row["attended"], row["authorised"], row["unauthorised"])})
+    outstanding = marks.filter(code=NOT_YET_ESTABLISHED).count()
+    return InstitutionAttendance(institution, start, end, figures, year_rows, flags["persistent"], flags["severe"], outstanding)
+
+
+def _flag_counts(institution: Institution, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    rows = _per_enrolment(institution, start, end)
+    persistent = rows.annotate(absent10=F("absent") * 10).filter(absent10__gte=F("possible")).count()
+    severe = rows.annotate(absent2=F("absent") * 2).filter(absent2__gte=F("possible")).count()
+    return {"persistent": persistent, "severe": severe}
+
+
+@dataclass
+class Absentee:
+    learner: Learner
+    figures: Figures
+    year: str
+
+
+def persistent_absentees(
+    actor: Actor, institution_id: Any, start: datetime.date, end: datetime.date, *, severe_only: bool = False,
+    page_number: Any = 1, per_page: int = 50,
+) -> tuple[Institution, Page]:
+    """Learners whose absence is 10% or more (50% with ``severe_only``) of their possible sessions,
+    worst first, among the learners the actor may see. The page's learners are audited as read."""
+    institution = get_for(actor, Institution, institution_id, action="view_attendance")
+    factor = 2 if severe_only else 10
+    rows = (
+        _per_enrolment(institution, start, end)
+        .annotate(learner_id=F("learner_id"), flagged=F("absent") * factor)
+        .filter(flagged__gte=F("possible"), learner_id__in=visible(actor, Learner).values("pk"))
+        .values("enrolment_id", "learner_id", "possible", "attended", "authorised", "unauthorised", "absent")
+        .order_by(-(F("absent") * 1000) / F("possible"), "learner_id")
+    )
+    page = Paginator(rows, per_page).get_page(page_number)
+    learner_ids = [row["learner_id"] for row in page.object_list]
+    learners = Learner.objects.select_related("person").in_bulk(learner_ids)
+    years = dict(
+        GroupMembership.objects.filter(in_force(on=end), learner_id__in=learner_ids, group__kind=Group.Kind.YEAR,
+                                       group__institution=institution).values_list("learner_id", "group__name")
+    )
+    page.object_list = [
+        Absentee(learners[row["learner_id"]], Figures(row["possible"], row["attended"], row["authorised"], row["unauthorised"]),
+                 years.get(row["learner_id"], ""))
+        for row in page.object_list
+    ]
+    audit.record_learner_list_read(actor, learner_ids, what="attendance_list")
+    return institution, page
+
+
+def outstanding_marks(actor: Actor, institution: Institution, code: str = NOT_YET_ESTABLISHED, limit: int = 200) -> list[AttendanceMark]:
+    """Marks still waiting for a final code (N), newest first, that the actor may amend."""
+    marks = list(
+        visible(actor, AttendanceMark, "amend").filter(institution=institution, code=code)
+        .select_related("learner__person").order_by("-date", "session", "learner__person__family_name")[:limit]
+    )
+    audit.record_learner_list_read(actor, sorted({m.learner_id for m in marks}), what="attendance_outstanding")
+    return marks
+
+
+def code_label(code: str) -> str:
+    return CODES[code].label if code in CODES else code
+

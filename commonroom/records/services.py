@@ -1,0 +1,449 @@
+"""Every write to attendance: registers, office corrections, planned absences and closures.
+
+Each function takes the acting user, checks with ``authz``, validates everything before it
+writes, and writes in one transaction with bulk statements (a register of 30 is a handful of
+queries, not 30), with a ``MarkChange`` for every mark it changes and an audit event.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commonroom.authz import audit
+from commonroom.authz.actor import Actor
+from commonroom.authz.api import can, require
+from commonroom.common.dates import today
+from commonroom.organisations.models import Institution
+from commonroom.people.models import Enrolment, Group, GroupMembership, Learner
+from commonroom.records.calendar import school_days, term_spans
+from commonroom.records.codes import CLOSURE_CODE, CODES, Session, code_problem
+from commonroom.records.models import AttendanceMark, MarkChange, Register
+
+MAX_MINUTES_LATE = 600
+
+
+@dataclass(frozen=True)
+class MarkEntry:
+    """One learner's mark as submitted from a register, with the version of the mark the user saw."""
+
+    learner_id: int
+    code: str
+    explanation: str = ""
+    minutes_late: int | None = None
+    seen_version: int = 0  # 0: the user saw no mark
+
+
+@dataclass(frozen=True)
+class RollEntry:
+    learner_id: int
+    name: str
+    enrolment_id: int
+    prospective: bool = False  # enrolment starts later: only Z can be recorded
+
+
+@dataclass
+class SaveResult:
+    register: Register
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class Conflict:
+    learner_id: int
+    name: str
+    yours: str
+    theirs: str
+    by: str
+    version: int
+
+
+class RegisterConflict(ValidationError):
+    """Another device changed marks after this user opened the register. Nothing was saved."""
+
+    def __init__(self, conflicts: list[Conflict], message: str | None = None) -> None:
+        self.conflicts = conflicts
+        errors = {
+            f"code_{c.learner_id}": [
+                _(
+                    "%(name)s: another device recorded %(theirs)s (%(by)s) after you opened the register; "
+                    "you chose %(yours)s. Check and save again."
+                )
+                % {"name": c.name, "theirs": c.theirs, "by": c.by or _("someone"), "yours": c.yours or _("no mark")}
+            ]
+            for c in conflicts
+        }
+        if message:
+            errors["__all__"] = [message]
+        super().__init__(errors)
+
+
+def register_roll(group: Group, day: datetime.date) -> list[RollEntry]:
+    """Learners on the group's register that day: members of the group enrolled at its institution
+    (those whose enrolment starts later are listed as prospective), in name order."""
+    members = (
+        GroupMembership.objects.filter(group=group, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .values_list("learner_id", flat=True)
+    )
+    rows = (
+        Enrolment.objects.filter(institution_id=group.institution_id, learner_id__in=members)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .order_by("learner__person__family_name", "learner__person__given_name", "learner_id", "start_date")
+        .values_list("learner_id", "id", "start_date", "learner__person__given_name",
+                     "learner__person__preferred_name", "learner__person__family_name")
+    )
+    roll: dict[int, RollEntry] = {}
+    for learner_id, enrolment_id, start, given, preferred, family in rows:
+        if learner_id in roll and not roll[learner_id].prospective:
+            continue
+        roll[learner_id] = RollEntry(learner_id, f"{preferred or given} {family}", enrolment_id, start > day)
+    return list(roll.values())
+
+
+def _check_day(institution_id: int, day: datetime.date) -> str | None:
+    if not any(True for _d in school_days(institution_id, day, day)):
+        return _("%(day)s is not a school day (a weekday in term).") % {"day": day.strftime("%A %-d %B %Y")}
+    return None
+
+
+def _entry_problem(entry: MarkEntry, session: str, roll: dict[int, RollEntry]) -> str | None:
+    person = roll.get(entry.learner_id)
+    if person is None:
+        return _("Learner %(id)s is not on this register that day.") % {"id": entry.learner_id}
+    problem = code_problem(entry.code, session, entry.explanation)
+    if problem:
+        return f"{person.name}: {problem}"
+    if person.prospective and entry.code != "Z":
+        return _("%(name)s is not yet on roll: only Z can be recorded.") % {"name": person.name}
+    if entry.minutes_late is not None and not 0 <= entry.minutes_late <= MAX_MINUTES_LATE:
+        return _("%(name)s: minutes late must be between 0 and %(max)s.") % {"name": person.name, "max": MAX_MINUTES_LATE}
+    return None
+
+
+def _person_names(person_ids: Iterable[int | None]) -> dict[int, str]:
+    from commonroom.people.models import Person
+
+    ids = sorted({pk for pk in person_ids if pk})
+    return {p.pk: p.full_name for p in Person.objects.filter(pk__in=ids)} if ids else {}
+
+
+def register_save(
+    *,
+    actor: Actor,
+    group: Group,
+    day: datetime.date,
+    session: str,
+    entries: Sequence[MarkEntry],
+    source: str = MarkChange.Source.REGISTER,
+) -> SaveResult:
+    """Save a statutory register: new marks are created, changed marks amended with history.
+
+    An entry whose mark changed on another device since the user saw it (its version moved on)
+    and that now differs is a conflict: nothing is saved and ``RegisterConflict`` names them.
+    """
+    require(actor, "take_register", group)
+    if session not in Session.values:
+        raise ValidationError({"session": _("Choose the morning (AM) or afternoon (PM) session.")})
+    office = can(actor, "amend_attendance", group.institution)
+    if day > today():
+        raise ValidationError({"__all__": _("A register cannot be taken for a future date; the office records planned absences.")})
+    if day < today() and not office:
+        raise ValidationError({"__all__": _("Only attendance staff can change a past register: ask the office.")})
+    problem = _check_day(group.institution_id, day)
+    if problem:
+        raise ValidationError({"__all__": problem})
+    roll = {row.learner_id: row for row in register_roll(group, day)}
+    errors: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    for entry in entries:
+        if entry.learner_id in seen:
+            errors.setdefault(f"code_{entry.learner_id}", []).append(_("A learner appears twice."))
+        seen.add(entry.learner_id)
+        if not entry.code:
+            continue
+        problem = _entry_problem(entry, session, roll)
+        if problem:
+            errors.setdefault(f"code_{entry.learner_id}", []).append(problem)
+    if errors:
+        raise ValidationError(errors)
+    wanted = [entry for entry in entries if entry.code]
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            existing = {
+                mark.learner_id: mark
+                for mark in AttendanceMark.objects.select_for_update().filter(
+                    institution_id=group.institution_id, date=day, session=session,
+                    learner_id__in=[entry.learner_id for entry in wanted],
+                )
+            }
+            conflicts: list[Conflict] = []
+            to_create: list[AttendanceMark] = []
+            to_update: list[AttendanceMark] = []
+            changes: list[MarkChange] = []
+            unchanged = 0
+            for entry in wanted:
+                mark = existing.get(entry.learner_id)
+                if mark is None:
+                    if entry.seen_version:
+                        # The user saw a mark that no longer exists: marks are never deleted, so this
+                        # can only be a stale or forged form. Treat it as a conflict.
+                        conflicts.append(Conflict(entry.learner_id, roll[entry.learner_id].name, entry.code, "–", "", 0))
+                        continue
+                    to_create.append(AttendanceMark(
+                        institution_id=group.institution_id, learner_id=entry.learner_id,
+                        enrolment_id=roll[entry.learner_id].enrolment_id, date=day, session=session, code=entry.code,
+                        explanation=entry.explanation.strip(), minutes_late=entry.minutes_late,
+                        recorded_by_id=actor.person_id, changed_by_id=actor.person_id,
+                    ))
+                    continue
+                same = (mark.code, mark.explanation, mark.minutes_late) == (
+                    entry.code, entry.explanation.strip(), entry.minutes_late)
+                if same:
+                    unchanged += 1
+                    continue
+                if mark.version != entry.seen_version:
+                    conflicts.append(Conflict(entry.learner_id, roll[entry.learner_id].name, entry.code, mark.code,
+                                              str(mark.changed_by_id or ""), mark.version))
+                    continue
+                changes.append(MarkChange(
+                    institution_id=mark.institution_id, mark=mark, from_code=mark.code, to_code=entry.code,
+                    from_explanation=mark.explanation, to_explanation=entry.explanation.strip(), source=source,
+                    changed_by_id=actor.person_id,
+                ))
+                mark.code, mark.explanation, mark.minutes_late = entry.code, entry.explanation.strip(), entry.minutes_late
+                mark.version += 1
+                mark.changed_by_id = actor.person_id
+                mark.updated_at = now
+                to_update.append(mark)
+            if conflicts:
+                names = _person_names(int(c.by) for c in conflicts if c.by)
+                for c in conflicts:
+                    c.by = names.get(int(c.by), "") if c.by else ""
+                raise RegisterConflict(conflicts)
+            AttendanceMark.objects.bulk_create(to_create)
+            if to_update:
+                AttendanceMark.objects.bulk_update(
+                    to_update, ["code", "explanation", "minutes_late", "version", "changed_by", "updated_at"]
+                )
+                MarkChange.objects.bulk_create(changes)
+            register, created = Register.objects.get_or_create(
+                institution_id=group.institution_id, group=group, date=day, session=session,
+                defaults={"taken_by_id": actor.person_id, "last_saved_by_id": actor.person_id},
+            )
+            if not created:
+                Register.objects.filter(pk=register.pk).update(
+                    saves=F("saves") + 1, last_saved_by_id=actor.person_id, updated_at=now
+                )
+            audit.record(
+                actor, "attendance.register_saved", register, institution_id=group.institution_id,
+                detail={"group": group.pk, "date": day.isoformat(), "session": session,
+                        "created": len(to_create), "changed": len(to_update)},
+            )
+    except IntegrityError:
+        # Another device created some of these marks between our read and our write.
+        raise RegisterConflict(
+            [], _("Another device saved this register at the same moment. Nothing of yours was saved: check the marks and save again.")
+        ) from None
+    return SaveResult(register, len(to_create), len(to_update), unchanged)
+
+
+def mark_amend(
+    *,
+    actor: Actor,
+    mark: AttendanceMark,
+    code: str,
+    explanation: str,
+    reason: str,
+    seen_version: int,
+    minutes_late: int | None = None,
+    source: str = MarkChange.Source.OFFICE,
+) -> AttendanceMark:
+    """An attendance officer corrects one mark (N to a final code, L to U, ...), saying why."""
+    require(actor, "amend", mark)
+    errors: dict[str, list[str]] = {}
+    problem = code_problem(code, mark.session, explanation)
+    if problem:
+        errors["code" if code not in CODES or not CODES[code].needs_explanation else "explanation"] = [problem]
+    if not reason.strip():
+        errors["reason"] = [_("Say why the mark is changing: the reason is kept with the register.")]
+    if minutes_late is not None and not 0 <= minutes_late <= MAX_MINUTES_LATE:
+        errors["minutes_late"] = [_("Minutes late must be between 0 and %(max)s.") % {"max": MAX_MINUTES_LATE}]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = AttendanceMark.objects.select_for_update().get(pk=mark.pk)
+        if locked.version != seen_version:
+            raise ValidationError({"code": [_("Someone changed this mark to %(code)s since you opened it: check it and try again.")
+                                            % {"code": locked.code}]})
+        if (locked.code, locked.explanation, locked.minutes_late) == (code, explanation.strip(), minutes_late):
+            raise ValidationError({"code": [_("That is already the mark: nothing to change.")]})
+        MarkChange.objects.create(
+            institution_id=locked.institution_id, mark=locked, from_code=locked.code, to_code=code,
+            from_explanation=locked.explanation, to_explanation=explanation.strip(), reason=reason.strip(),
+            source=source, changed_by_id=actor.person_id,
+        )
+        before = locked.code
+        locked.code, locked.explanation, locked.minutes_late = code, explanation.strip(), minutes_late
+        locked.version += 1
+        locked.changed_by_id = actor.person_id
+        locked.save(update_fields=["code", "explanation", "minutes_late", "version", "changed_by", "updated_at"])
+        audit.record(actor, "attendance.mark_amended", locked, learner_id=locked.learner_id,
+                     institution_id=locked.institution_id, detail={"from": before, "to": code})
+    return locked
+
+
+@dataclass
+class RangeResult:
+    created: int = 0
+    changed: int = 0
+    sessions: list[tuple[datetime.date, str]] = field(default_factory=list)
+
+
+def _sessions_between(
+    institution_id: int, first: datetime.date, first_session: str, last: datetime.date, last_session: str
+) -> list[tuple[datetime.date, str]]:
+    sessions = []
+    for day in school_days(institution_id, first, last, term_spans(institution_id, first, last)):
+        for session in (Session.AM, Session.PM):
+            if (day, session) < (first, first_session) or (day, session) > (last, last_session):
+                continue
+            sessions.append((day, str(session)))
+    return sessions
+
+
+def _write_range(
+    *, actor: Actor, institution_id: int, cells: list[tuple[int, int, datetime.date, str]], code: str, explanation: str,
+    reason: str, source: str,
+) -> RangeResult:
+    """Create or change (with history) the marks of (learner, enrolment, day, session) cells, in bulk."""
+    result = RangeResult()
+    learner_ids = sorted({cell[0] for cell in cells})
+    days = sorted({cell[2] for cell in cells})
+    existing = {
+        (m.learner_id, m.date, m.session): m
+        for m in AttendanceMark.objects.select_for_update().filter(
+            institution_id=institution_id, learner_id__in=learner_ids, date__gte=days[0], date__lte=days[-1]
+        )
+    } if cells else {}
+    now = timezone.now()
+    to_create, to_update, changes = [], [], []
+    for learner_id, enrolment_id, day, session in cells:
+        mark = existing.get((learner_id, day, session))
+        if mark is None:
+            to_create.append(AttendanceMark(
+                institution_id=institution_id, learner_id=learner_id, enrolment_id=enrolment_id, date=day,
+                session=session, code=code, explanation=explanation, recorded_by_id=actor.person_id,
+                changed_by_id=actor.person_id,
+            ))
+        elif (mark.code, mark.explanation) != (code, explanation):
+            changes.append(MarkChange(
+                institution_id=institution_id, mark=mark, from_code=mark.code, to_code=code,
+                from_explanation=mark.explanation, to_explanation=explanation, reason=reason, source=source,
+                changed_by_id=actor.person_id,
+            ))
+            mark.code, mark.explanation, mark.version = code, explanation, mark.version + 1
+            mark.changed_by_id, mark.updated_at = actor.person_id, now
+            to_update.append(mark)
+    AttendanceMark.objects.bulk_create(to_create, batch_size=1000)
+    AttendanceMark.objects.bulk_update(to_update, ["code", "explanation", "version", "changed_by", "updated_at"], batch_size=500)
+    MarkChange.objects.bulk_create(changes, batch_size=1000)
+    result.created, result.changed = len(to_create), len(to_update)
+    return result
+
+
+def planned_absence(
+    *,
+    actor: Actor,
+    learner: Learner,
+    institution: Institution,
+    first: datetime.date,
+    first_session: str,
+    last: datetime.date,
+    last_session: str,
+    code: str,
+    explanation: str,
+) -> RangeResult:
+    """Record a known absence (a medical appointment, an interview, study leave) for a run of
+    sessions, usually in the future. Sessions already marked are changed, with history."""
+    require(actor, "amend_attendance", institution)
+    require(actor, "view", learner)
+    errors: dict[str, list[str]] = {}
+    if (last, last_session) < (first, first_session):
+        errors["last"] = [_("The last session must not be before the first.")]
+    elif (last - first).days > 366:
+        errors["last"] = [_("Record at most a year at a time.")]
+    problem = code_problem(code, first_session, explanation)
+    if problem:
+        errors["explanation" if code in CODES and CODES[code].needs_explanation else "code"] = [problem]
+    elif CODES[code].category == "present":
+        errors["code"] = [_("A planned absence needs an absence or activity code, not a present mark.")]
+    if errors:
+        raise ValidationError(errors)
+    sessions = _sessions_between(institution.pk, first, first_session, last, last_session)
+    if not sessions:
+        raise ValidationError({"first": [_("There are no school days in that range.")]})
+    enrolments = list(
+        Enrolment.objects.filter(institution=institution, learner=learner, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first)).values_list("id", "start_date", "end_date")
+    )
+    cells = []
+    for day, session in sessions:
+        enrolment = next((pk for pk, start, end in enrolments if start <= day and (end is None or end >= day)), None)
+        if enrolment is None:
+            raise ValidationError({"first": [_("%(name)s is not on roll here on %(day)s.")
+                                             % {"name": learner.person.full_name, "day": day.isoformat()}]})
+        cells.append((learner.pk, enrolment, day, session))
+    with transaction.atomic():
+        result = _write_range(actor=actor, institution_id=institution.pk, cells=cells, code=code,
+                              explanation=explanation.strip(), reason=explanation.strip() or _("Planned absence"),
+                              source=MarkChange.Source.PLANNED)
+        result.sessions = sessions
+        audit.record(actor, "attendance.planned_absence", learner, learner_id=learner.pk, institution_id=institution.pk,
+                     detail={"code": code, "from": f"{first} {first_session}", "to": f"{last} {last_session}",
+                             "created": result.created, "changed": result.changed})
+    return result
+
+
+def closure_record(
+    *, actor: Actor, institution: Institution, day: datetime.date, sessions: Sequence[str], reason: str
+) -> RangeResult:
+    """A planned whole-school closure: code # for every learner on roll, for the chosen sessions."""
+    require(actor, "amend_attendance", institution)
+    errors: dict[str, list[str]] = {}
+    if not sessions or any(s not in Session.values for s in sessions):
+        errors["sessions"] = [_("Choose the morning, the afternoon or both.")]
+    if not reason.strip():
+        errors["reason"] = [_("Say why the school is closed (for example, a staff training day).")]
+    problem = _check_day(institution.pk, day)
+    if problem:
+        errors["day"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+    on_roll = list(
+        Enrolment.objects.filter(institution=institution, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .order_by("learner_id", "-start_date").values_list("learner_id", "id")
+    )
+    enrolment_of = dict(reversed(on_roll))
+    cells = [(learner_id, enrolment_id, day, str(s)) for learner_id, enrolment_id in sorted(enrolment_of.items())
+             for s in sessions]
+    with transaction.atomic():
+        result = _write_range(actor=actor, institution_id=institution.pk, cells=cells, code=CLOSURE_CODE,
+                              explanation=reason.strip(), reason=reason.strip(), source=MarkChange.Source.CLOSURE)
+        result.sessions = [(day, str(s)) for s in sessions]
+        audit.record(actor, "attendance.closure", institution, institution_id=institution.pk,
+                     detail={"date": day.isoformat(), "sessions": list(sessions), "learners": len(enrolment_of)})
+    return result
+
+
