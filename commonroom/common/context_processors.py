@@ -17,6 +17,10 @@ def site(request: HttpRequest) -> dict[str, Any]:
 
         actor = actor_for(request)
         items = [(_("Home"), reverse("home"))]
+        from commonroom.authz.models import OFFICE_ROLES
+
+        if any("tutor" in roles for roles in actor.staff_groups.values()) or actor.institutions_where(*OFFICE_ROLES):
+            items.append((_("Registers"), reverse("records:registers")))
         if actor.is_platform_admin:
             items.append((_("Manage"), reverse("organisations:manage")))
         items.append((_("Account"), reverse("identity:account")))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("commonroom.people.urls")),
     path("", include("commonroom.organisations.urls")),
     path("", include("commonroom.identity.urls")),
+    path("", include("commonroom.records.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

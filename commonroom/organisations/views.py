@@ -32,6 +32,7 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": can(actor, "change", institution),
         "can_enrol": can(actor, "enrol", institution),
         "can_grant": can(actor, "manage_roles", institution),
+        "can_view_attendance": can(actor, "view_attendance", institution),
     }
     return render(request, "organisations/institution_detail.html", context)
 

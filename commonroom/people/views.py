@@ -41,7 +41,15 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "people/group_detail.html", {"detail": selectors.group_detail(actor_for(request), pk)})
+    from commonroom.common.dates import today
+
+    actor = actor_for(request)
+    detail = selectors.group_detail(actor, pk)
+    return render(request, "people/group_detail.html", {
+        "detail": detail, "today": today(),
+        "can_take_register": can(actor, "take_register", detail.group),
+        "can_view_attendance": can(actor, "view_attendance", detail.group),
+    })
 
 
 @login_required

@@ -39,6 +39,7 @@ class MarkEntry:
     explanation: str = ""
     minutes_late: int | None = None
     seen_version: int = 0  # 0: the user saw no mark
+    seen_code: str | None = None  # the code the user saw; submitting it unchanged never overwrites a newer mark
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,9 @@ def register_save(
                     entry.code, entry.explanation.strip(), entry.minutes_late)
                 if same:
                     unchanged += 1
+                    continue
+                if mark.version != entry.seen_version and entry.seen_code is not None and entry.code == entry.seen_code:
+                    unchanged += 1  # the user left it as it was; another device's newer mark stands
                     continue
                 if mark.version != entry.seen_version:
                     conflicts.append(Conflict(entry.learner_id, roll[entry.learner_id].name, entry.code, mark.code,

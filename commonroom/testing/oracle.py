@@ -105,3 +105,45 @@ def may_end_role_of(persona: str, holder: str) -> bool:
     """Ending a teacher's role at their institution: that institution's head or leader, or the platform admin."""
     inst = split(holder)[0]
     return persona in {"platform.admin", f"{inst}.head", f"{inst}.leader"}
+
+
+# Attendance.
+
+REGISTRATION_GROUPS = {"formA", "formB"}
+TUTORS = {"tutor": {"formA"}}
+
+
+def _officer_of(persona: str, inst: str) -> bool:
+    return bool(AUTHORITY_OF.get(inst)) and persona == f"{AUTHORITY_OF[inst]}.officer"
+
+
+def may_take_register(persona: str, group: str) -> bool:
+    """Form tutors take their own registration group's register; office and leaders any at their school."""
+    inst, suffix = split(group)
+    p_inst, p_role = split(persona)
+    if suffix not in REGISTRATION_GROUPS or p_inst != inst:
+        return False
+    return p_role in OFFICE or suffix in TUTORS.get(p_role, set())
+
+
+def may_view_group_attendance(persona: str, group: str) -> bool:
+    inst, suffix = split(group)
+    p_inst, p_role = split(persona)
+    if p_inst == inst and (p_role in WHOLE_INSTITUTION or suffix in STAFFS.get(p_role, set())):
+        return True
+    return _officer_of(persona, inst)
+
+
+def may_view_institution_attendance(persona: str, inst: str) -> bool:
+    p_inst, p_role = split(persona)
+    return (p_inst == inst and p_role in WHOLE_INSTITUTION) or _officer_of(persona, inst)
+
+
+def may_amend_attendance_at(persona: str, inst: str) -> bool:
+    p_inst, p_role = split(persona)
+    return p_inst == inst and p_role in OFFICE
+
+
+def may_amend_mark_of(persona: str, learner: str) -> bool:
+    """A mark recorded at the learner's school: that school's office and leaders, unless barred."""
+    return may_amend_attendance_at(persona, split(learner)[0]) and not is_barred(persona, learner)

@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 from commonroom.authz.actor import Actor
 from commonroom.authz.models import Role, RoleAssignment
 from commonroom.common.dates import today
-from commonroom.testing.clock import term_pattern
 from commonroom.identity.models import User
 from commonroom.organisations.models import AcademicYear, Institution, LocalAuthority, Term
 from commonroom.people.identifiers import make_uln, make_upn
 from commonroom.people.models import ContactLink, Enrolment, Group, GroupMembership, GroupStaff, Learner, Person
+from commonroom.testing.clock import term_pattern
 
 INSTITUTIONS = {
     # name: (authority, kind, phase, urn, estab)

@@ -21,8 +21,9 @@ PERSONAS = sorted(
     + ["a1.leader", "a2.head", "solo.head", "parent.a1", "parent.two", "parent.barred", "la1.officer", "la2.officer", "platform.admin", "nobody", "anonymous"]
 )
 LEARNERS = ["a1.learnerA1", "a1.learnerB1", "a1.leaver", "b1.learnerA1", "solo.learnerA1"]
-GROUPS = ["a1.formA", "a1.formB", "a1.maths", "a1.art", "b1.maths"]
+GROUPS = ["a1.formA", "a1.formB", "a1.maths", "a1.art", "b1.maths", "b1.formA"]
 INSTITUTIONS = ["a1", "a2", "b1", "solo"]
+MARKED = ["a1.learnerA1", "a1.learnerA2", "b1.learnerA1"]  # learners with a mark this morning in matrix_world
 LINKS = ["parent.a1>a1.learnerA1", "parent.barred>a1.learnerA1", "parent.two>b1.learnerA1"]
 SIGNED_IN = lambda persona, target: persona != "anonymous"  # noqa: E731
 PLATFORM_ADMIN = lambda persona, target: persona == "platform.admin"  # noqa: E731
@@ -61,6 +62,18 @@ def _role_of(world: World, key: str) -> str:
     return f"/manage/roles/{RoleAssignment.objects.get(person=world.people[key]).pk}/end/"
 
 
+def _mark_of(world: World, key: str) -> int:
+    from commonroom.records.models import AttendanceMark
+
+    return AttendanceMark.objects.get(learner=world.learners[key], session="AM", date=_today()).pk
+
+
+def _today():  # type: ignore[no-untyped-def]
+    from commonroom.common.dates import today
+
+    return today()
+
+
 def _link_url(world: World, key: str) -> str:
     link = world.links[key]
     return f"/learners/{link.learner_id}/contacts/{link.pk}/invite/"
@@ -79,6 +92,31 @@ PAGE_SPECS: dict[str, Spec] = {
     ),
     "organisations:institution_settings": Spec(
         lambda w, t: f"/institutions/{w.institutions[t].pk}/settings/", oracle.may_change_institution, INSTITUTIONS
+    ),
+    "records:registers": Spec(lambda w, t: "/registers/", SIGNED_IN),
+    "records:register": Spec(
+        lambda w, t: f"/groups/{w.groups[t].pk}/register/{_today().isoformat()}/AM/", oracle.may_take_register, GROUPS
+    ),
+    "records:group_attendance": Spec(
+        lambda w, t: f"/groups/{w.groups[t].pk}/attendance/", oracle.may_view_group_attendance, GROUPS
+    ),
+    "records:mark_detail": Spec(lambda w, t: f"/attendance/marks/{_mark_of(w, t)}/", oracle.may_view_learner, MARKED),
+    "records:learner_attendance": Spec(lambda w, t: f"{learner_url(w, t)}attendance/", oracle.may_view_learner, LEARNERS),
+    "records:planned_absence": Spec(
+        lambda w, t: f"{learner_url(w, t)}attendance/planned/", oracle.may_change_learner, LEARNERS
+    ),
+    "records:institution_attendance": Spec(
+        lambda w, t: f"/institutions/{w.institutions[t].pk}/attendance/", oracle.may_view_institution_attendance, INSTITUTIONS
+    ),
+    "records:absentees": Spec(
+        lambda w, t: f"/institutions/{w.institutions[t].pk}/attendance/absentees/",
+        oracle.may_view_institution_attendance, INSTITUTIONS,
+    ),
+    "records:outstanding": Spec(
+        lambda w, t: f"/institutions/{w.institutions[t].pk}/attendance/outstanding/", oracle.may_amend_attendance_at, INSTITUTIONS
+    ),
+    "records:closure": Spec(
+        lambda w, t: f"/institutions/{w.institutions[t].pk}/attendance/closure/", oracle.may_amend_attendance_at, INSTITUTIONS
     ),
     "organisations:manage": Spec(lambda w, t: "/manage/", PLATFORM_ADMIN),
     "organisations:authority_create": Spec(lambda w, t: "/manage/authorities/new/", PLATFORM_ADMIN),
@@ -178,8 +216,14 @@ def _cases(specs):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def matrix_world(world):  # type: ignore[no-untyped-def]
     from commonroom.identity.models import PersonalAccessToken
+    from commonroom.records.models import AttendanceMark
 
     PersonalAccessToken.objects.create(user=world.users["a1.head"], name="matrix", lookup="matrix00", token_hash="0" * 64)
+    for key in MARKED:
+        learner = world.learners[key]
+        enrolment = learner.enrolments.get()
+        AttendanceMark.objects.create(institution_id=enrolment.institution_id, learner=learner, enrolment=enrolment,
+                                      date=_today(), session="AM", code="N")
     return world
 
 

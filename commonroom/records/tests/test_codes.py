@@ -39,7 +39,7 @@ def test_what_counts() -> None:
 @pytest.mark.parametrize("code", ["H", "J", "Y", "F"])
 def test_codes_removed_in_2024_are_refused_with_a_pointer(code: str) -> None:
     problem = code_problem(code, "AM", "")
-    assert problem and "2024" in problem or "removed" in problem
+    assert (problem and "2024" in problem) or "removed" in problem
 
 
 @pytest.mark.parametrize(

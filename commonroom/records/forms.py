@@ -1,0 +1,106 @@
+"""Forms for the register, corrections, planned absences and closures."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from commonroom.records.codes import CODES, REGISTER_CODES, Session
+
+
+def code_choices(session: str, *, blank: str | None = None) -> list[tuple[str, Any]]:
+    """Codes for a select: the register's everyday codes first, then every other code, grouped."""
+    everyday = [(c, CODES[c].label) for c in REGISTER_CODES if not CODES[c].session or CODES[c].session == session]
+    others = [(c.code, c.label) for c in CODES.values()
+              if c.code not in REGISTER_CODES and (not c.session or c.session == session)]
+    choices: list[tuple[str, Any]] = [("", blank)] if blank is not None else []
+    return [*choices, (_("Everyday codes"), everyday), (_("Other codes"), others)]
+
+
+class RegisterForm(forms.Form):
+    """One select, one note and the seen version per learner on the register."""
+
+    def __init__(self, *args: Any, sheet: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sheet = sheet
+        choices = code_choices(sheet.session, blank=str(_("Not marked")))
+        for row in sheet.rows:
+            pk = row.roll.learner_id
+            mark = row.mark
+            self.fields[f"code_{pk}"] = forms.ChoiceField(
+                label=_("Mark for %(name)s") % {"name": row.roll.name}, choices=choices, required=False,
+                initial=mark.code if mark else "",
+            )
+            self.fields[f"note_{pk}"] = forms.CharField(
+                label=_("Note for %(name)s") % {"name": row.roll.name}, required=False, max_length=500,
+                initial=mark.explanation if mark else "",
+            )
+            self.fields[f"seen_{pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=0, initial=mark.version if mark else 0
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"row": row, "code": self[f"code_{row.roll.learner_id}"], "note": self[f"note_{row.roll.learner_id}"],
+             "seen": self[f"seen_{row.roll.learner_id}"]}
+            for row in self.sheet.rows
+        ]
+
+
+class MarkAmendForm(forms.Form):
+    code = forms.ChoiceField(label=_("New mark"))
+    explanation = forms.CharField(label=_("Explanation"), required=False, max_length=500,
+                                  help_text=_("Needed for codes B, C and Y7"))
+    minutes_late = forms.IntegerField(label=_("Minutes late"), required=False, min_value=0, max_value=600)
+    reason = forms.CharField(label=_("Why is the mark changing?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, session: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = code_choices(session)
+
+
+class DateRangeForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end date must not be before the start date."))
+        return data
+
+    def range(self, default: tuple[datetime.date, datetime.date]) -> tuple[datetime.date, datetime.date]:
+        if not self.is_valid():
+            return default
+        return self.cleaned_data.get("start") or default[0], self.cleaned_data.get("end") or default[1]
+
+
+SESSION_CHOICES = [(Session.AM.value, _("Morning (AM)")), (Session.PM.value, _("Afternoon (PM)"))]
+
+
+class PlannedAbsenceForm(forms.Form):
+    first = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_session = forms.ChoiceField(label=_("From the"), choices=SESSION_CHOICES, widget=forms.RadioSelect, initial="AM")
+    last = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    last_session = forms.ChoiceField(label=_("To the end of the"), choices=SESSION_CHOICES, widget=forms.RadioSelect,
+                                     initial="PM")
+    code = forms.ChoiceField(label=_("Code"))
+    explanation = forms.CharField(label=_("Explanation"), max_length=500, required=False,
+                                  help_text=_("For example: hospital appointment at 10:00"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [
+            (c.code, c.label) for c in CODES.values() if c.category not in ("present", "administrative")
+        ]
+
+
+class ClosureForm(forms.Form):
+    day = forms.DateField(label=_("Date of the closure"), widget=forms.DateInput(attrs={"type": "date"}))
+    sessions = forms.MultipleChoiceField(label=_("Sessions"), choices=SESSION_CHOICES, widget=forms.CheckboxSelectMultiple,
+                                         initial=["AM", "PM"])
+    reason = forms.CharField(label=_("Reason"), max_length=500, help_text=_("For example: staff training day"))

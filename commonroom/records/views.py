@@ -1,0 +1,242 @@
+"""Attendance pages. Thin: parse, read through the selectors (which go through authz), call a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from commonroom.authz.actor import actor_for
+from commonroom.authz.api import NotFound, can, get_for, visible
+from commonroom.common.dates import today
+from commonroom.common.views import apply_service_errors
+from commonroom.organisations.models import Institution
+from commonroom.people.models import Group, Learner
+from commonroom.records import selectors, services
+from commonroom.records.codes import CODES, Session, present_code
+from commonroom.records.forms import ClosureForm, DateRangeForm, MarkAmendForm, PlannedAbsenceForm, RegisterForm
+from commonroom.records.models import AttendanceMark
+
+
+def _range(request: HttpRequest, institution_id: int | None) -> tuple[DateRangeForm, Any, Any]:
+    form = DateRangeForm(request.GET or None)
+    start, end = form.range(selectors.default_range(institution_id, today()))
+    return form, start, end
+
+
+@login_required
+def registers(request: HttpRequest) -> HttpResponse:
+    """The registers this person takes today, and for attendance staff every register at their school."""
+    actor = actor_for(request)
+    day = today()
+    offices = list(visible(actor, Institution, "amend_attendance").order_by("name"))
+    schools = [{"institution": inst, "groups": selectors.institution_registers(actor, inst, day)} for inst in offices]
+    return render(request, "records/registers.html", {
+        "day": day, "mine": selectors.my_registers(actor, day), "schools": schools,
+    })
+
+
+def _entries(form: RegisterForm) -> list[services.MarkEntry]:
+    entries = []
+    for row in form.sheet.rows:
+        pk = row.roll.learner_id
+        code = form.cleaned_data.get(f"code_{pk}") or ""
+        seen = form.cleaned_data.get(f"seen_{pk}") or 0
+        was = form.data.get(f"was_{pk}")
+        entries.append(services.MarkEntry(pk, code, form.cleaned_data.get(f"note_{pk}") or "", None, seen, was))
+    return entries
+
+
+def _after_conflict(sheet: Any, posted: QueryDict, conflict_ids: set[int]) -> QueryDict:
+    """The form to show after a conflict: the latest marks where the user changed nothing or clashed,
+    their own choices elsewhere, and the versions they have now seen."""
+    data = posted.copy()
+    for row in sheet.rows:
+        pk = row.roll.learner_id
+        current = row.mark.code if row.mark else ""
+        if pk in conflict_ids or posted.get(f"code_{pk}", "") == posted.get(f"was_{pk}", ""):
+            data[f"code_{pk}"] = current
+        data[f"seen_{pk}"] = str(row.mark.version if row.mark else 0)
+        data[f"was_{pk}"] = current
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_take(request: HttpRequest, pk: int, day: Any, session: str) -> HttpResponse:
+    if session not in Session.values:
+        raise NotFound()
+    actor = actor_for(request)
+    sheet = selectors.register_sheet(actor, pk, day, session)
+    form = RegisterForm(sheet=sheet)
+    notice = ""
+    if request.method == "POST" and request.POST.get("action") == "all_present":
+        data = request.POST.copy()
+        for row in sheet.rows:
+            key = f"code_{row.roll.learner_id}"
+            if not data.get(key):
+                data[key] = "Z" if row.roll.prospective else present_code(session)
+        form = RegisterForm(data, sheet=sheet)
+        notice = _("Everyone not yet marked is now present. Change the exceptions, then save the register.")
+    elif request.method == "POST":
+        form = RegisterForm(request.POST, sheet=sheet)
+        if form.is_valid():
+            try:
+                result = services.register_save(actor=actor, group=sheet.group, day=day, session=session,
+                                                entries=_entries(form))
+            except services.RegisterConflict as conflict:
+                sheet = selectors.register_sheet(actor, pk, day, session)
+                form = RegisterForm(_after_conflict(sheet, request.POST, {c.learner_id for c in conflict.conflicts}),
+                                    sheet=sheet)
+                apply_service_errors(form, conflict)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("Register saved: %(created)s new marks, %(changed)s changed.")
+                                 % {"created": result.created, "changed": result.changed})
+                return redirect(request.path)
+    return render(request, "records/register.html", {
+        "sheet": sheet, "form": form, "notice": notice, "is_today": day == today(),
+        "can_amend": can(actor, "amend_attendance", sheet.group.institution),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mark_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mark, its whole history, and (for attendance staff) the form to correct it."""
+    actor = actor_for(request)
+    mark = get_for(actor, AttendanceMark, pk, queryset=AttendanceMark.objects.select_related(
+        "learner__person", "institution", "recorded_by", "changed_by"))
+    may_amend = can(actor, "amend", mark)
+    form = None
+    if may_amend:
+        form = MarkAmendForm(request.POST if request.method == "POST" else None, session=mark.session,
+                             initial={"code": mark.code, "explanation": mark.explanation,
+                                      "minutes_late": mark.minutes_late, "seen_version": mark.version})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.mark_amend(actor=actor, mark=mark, code=form.cleaned_data["code"],
+                                    explanation=form.cleaned_data["explanation"], reason=form.cleaned_data["reason"],
+                                    seen_version=form.cleaned_data["seen_version"],
+                                    minutes_late=form.cleaned_data["minutes_late"])
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The mark is changed; the history keeps what it was."))
+                return redirect("records:mark_detail", mark.pk)
+    elif request.method == "POST":
+        raise NotFound()
+    history = selectors.mark_history(mark)
+    original = history[0].from_code if history else mark.code
+    return render(request, "records/mark_detail.html", {
+        "mark": mark, "form": form, "history": history, "original": CODES[original].label if original in CODES else original,
+    })
+
+
+def _chart(weeks: list[dict[str, Any]]) -> dict[str, Any]:
+    """Bar geometry for a week-by-week chart in a 100-high SVG: one 10-wide slot per week."""
+    bars = []
+    for index, week in enumerate(weeks):
+        pct = float(week["figures"].attendance_pct or 0)
+        bars.append({"x": index * 10 + 1, "y": round(100 - pct, 1), "height": round(pct, 1), "low": week["figures"].persistent})
+    return {"width": max(len(weeks), 1) * 10, "bars": bars}
+
+
+@login_required
+def learner_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    range_form, start, end = _range(request, None)
+    data = selectors.learner_attendance(actor, pk, start, end)
+    for item in data.enrolments:
+        item.chart = _chart(item.weeks)  # type: ignore[attr-defined]
+    return render(request, "records/learner_attendance.html", {"data": data, "range_form": range_form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def planned_absence(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    learner = get_for(actor, Learner, pk, action="change", queryset=Learner.objects.select_related("person"))
+    institution = visible(actor, Institution, "amend_attendance").filter(
+        pk__in=learner.enrolments.values("institution_id")).order_by("pk").first()
+    if institution is None:
+        raise NotFound()
+    form = PlannedAbsenceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.planned_absence(actor=actor, learner=learner, institution=institution, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Recorded for %(count)s sessions.") % {"count": len(result.sessions)})
+            return redirect("records:learner_attendance", learner.pk)
+    return render(request, "records/planned_absence.html", {"form": form, "learner": learner, "institution": institution})
+
+
+@login_required
+def institution_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    range_form, start, end = _range(request, pk)
+    data = selectors.institution_attendance(actor, pk, start, end)
+    return render(request, "records/institution_attendance.html", {
+        "data": data, "range_form": range_form, "can_amend": can(actor, "amend_attendance", data.institution),
+        "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def absentees(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    range_form, start, end = _range(request, pk)
+    severe = request.GET.get("severe") == "1"
+    institution, page = selectors.persistent_absentees(actor, pk, start, end, severe_only=severe,
+                                                       page_number=request.GET.get("page"))
+    return render(request, "records/absentees.html", {
+        "institution": institution, "page": page, "range_form": range_form, "severe": severe, "start": start, "end": end,
+    })
+
+
+@login_required
+def outstanding(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    institution = get_for(actor, Institution, pk, action="amend_attendance")
+    return render(request, "records/outstanding.html", {
+        "institution": institution, "marks": selectors.outstanding_marks(actor, institution),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closure(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    institution = get_for(actor, Institution, pk, action="amend_attendance")
+    form = ClosureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.closure_record(actor=actor, institution=institution, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The closure is recorded: %(created)s marks added, %(changed)s changed.")
+                             % {"created": result.created, "changed": result.changed})
+            return redirect(reverse("records:institution_attendance", args=[institution.pk]))
+    return render(request, "records/closure.html", {"form": form, "institution": institution})
+
+
+@login_required
+def group_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    group = get_for(actor, Group, pk, action="view_attendance")
+    range_form, start, end = _range(request, group.institution_id)
+    group, figures = selectors.group_figures(actor, pk, start, end)
+    return render(request, "records/group_attendance.html", {
+        "group": group, "figures": figures, "range_form": range_form, "start": start, "end": end,
+    })
