@@ -17,6 +17,7 @@ from commonroom.common.api_auth import TOKEN_OR_SESSION
 from commonroom.identity.api import router as identity_router
 from commonroom.organisations.api import router as organisations_router
 from commonroom.people.api import router as people_router
+from commonroom.records.api import router as records_router
 
 
 class OfflineSwagger(DocsBase):
@@ -63,3 +64,4 @@ def validation_error(request: HttpRequest, error: DjangoValidationError) -> Http
 api.add_router("", identity_router)
 api.add_router("", organisations_router)
 api.add_router("", people_router)
+api.add_router("", records_router)

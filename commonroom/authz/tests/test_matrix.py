@@ -39,6 +39,7 @@ class Spec:
     method: str = "get"
     ok: tuple[int, ...] = (200,)
     public: bool = False  # anonymous visitors are let in too
+    body: Callable[[World, str], dict] | None = None  # the JSON body of a write
 
 
 def _pk(kind: str) -> Callable[[World, str], int]:
@@ -159,6 +160,8 @@ def api_path(world: World, template: str, target: str) -> str:
         path = path.replace("{group_id}", str(world.groups[target].pk))
     if "{institution_id}" in path:
         path = path.replace("{institution_id}", str(world.institutions[target].pk))
+    if "{mark_id}" in path:
+        path = path.replace("{mark_id}", str(_mark_of(world, target)))
     if "{token_id}" in path:
         from commonroom.identity.models import PersonalAccessToken
 
@@ -177,6 +180,23 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/groups/{group_id}"): Spec(lambda w, t: "", oracle.may_view_group, GROUPS),
     ("get", "/api/v1/learners"): Spec(lambda w, t: "", SIGNED_IN),
     ("get", "/api/v1/learners/{learner_id}"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
+    ("get", "/api/v1/groups/{group_id}/register"): Spec(lambda w, t: "", oracle.may_take_register, GROUPS),
+    ("put", "/api/v1/groups/{group_id}/register"): Spec(
+        lambda w, t: "", oracle.may_take_register, GROUPS,
+        body=lambda w, t: {"date": _today().isoformat(), "session": "AM", "marks": []},
+    ),
+    ("get", "/api/v1/attendance/marks/{mark_id}"): Spec(lambda w, t: "", oracle.may_view_learner, MARKED),
+    ("post", "/api/v1/attendance/marks/{mark_id}/amend"): Spec(
+        lambda w, t: "", oracle.may_amend_mark_of, MARKED,
+        body=lambda w, t: {"code": "I", "reason": "Parent phoned", "seen_version": 1},
+    ),
+    ("get", "/api/v1/learners/{learner_id}/attendance"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
+    ("get", "/api/v1/institutions/{institution_id}/attendance"): Spec(
+        lambda w, t: "", oracle.may_view_institution_attendance, INSTITUTIONS
+    ),
+    ("get", "/api/v1/institutions/{institution_id}/attendance/absentees"): Spec(
+        lambda w, t: "", oracle.may_view_institution_attendance, INSTITUTIONS
+    ),
 }
 
 
@@ -252,7 +272,8 @@ def test_api_matrix(client, matrix_world, name: str, target: str, persona: str) 
     method, template = name.split(" ", 1)
     spec = API_SPECS[(method, template)]
     url = api_path(matrix_world, template, target)
-    kwargs = {"data": {"name": "from matrix"}, "content_type": "application/json"} if method == "post" else {}
+    body = spec.body(matrix_world, target) if spec.body else {"name": "from matrix"}
+    kwargs = {"data": body, "content_type": "application/json"} if method in ("post", "put") else {}
     response = getattr(_client_for(client, matrix_world, persona), method)(url, **kwargs)
     if persona == "anonymous":
         assert response.status_code == 401, url

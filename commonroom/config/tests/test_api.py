@@ -25,6 +25,13 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/groups/{group_id}"),
     ("get", "/api/v1/learners"),
     ("get", "/api/v1/learners/{learner_id}"),
+    ("get", "/api/v1/groups/{group_id}/register"),
+    ("put", "/api/v1/groups/{group_id}/register"),
+    ("get", "/api/v1/attendance/marks/{mark_id}"),
+    ("post", "/api/v1/attendance/marks/{mark_id}/amend"),
+    ("get", "/api/v1/learners/{learner_id}/attendance"),
+    ("get", "/api/v1/institutions/{institution_id}/attendance"),
+    ("get", "/api/v1/institutions/{institution_id}/attendance/absentees"),
 }
 
 

@@ -83,10 +83,17 @@ def conforms(value: Any, schema: dict[str, Any], components: dict[str, Any], whe
 @pytest.fixture
 def path_values(world) -> dict[str, list[int]]:
     """For each path parameter: a real record someone may see, and one that does not exist."""
+    from commonroom.common.dates import today
+    from commonroom.records.models import AttendanceMark
+
     token, _secret = token_create(actor=world.actor("a1.head"), user=world.users["a1.head"], name="contract")
+    learner = world.learners["a1.learnerA1"]
+    mark = AttendanceMark.objects.create(institution=world.institutions["a1"], learner=learner,
+                                         enrolment=learner.enrolments.get(), date=today(), session="AM", code="N")
     return {
+        "mark_id": [mark.pk, MISSING_ID],
         "institution_id": [world.institutions["a1"].pk, MISSING_ID],
-        "group_id": [world.groups["a1.maths"].pk, MISSING_ID],
+        "group_id": [world.groups["a1.maths"].pk, world.groups["a1.formA"].pk, MISSING_ID],
         "learner_id": [world.learners["a1.learnerA1"].pk, MISSING_ID],
         "token_id": [token.pk, MISSING_ID],
     }
@@ -110,7 +117,11 @@ def urls_for(path: str, op: dict[str, Any], path_values: dict[str, list[int]]) -
     return urls
 
 
-BODIES = {("post", "/api/v1/tokens"): {"name": "contract check"}}
+BODIES = {
+    ("post", "/api/v1/tokens"): {"name": "contract check"},
+    ("put", "/api/v1/groups/{group_id}/register"): {"date": "2000-01-03", "session": "AM", "marks": []},
+    ("post", "/api/v1/attendance/marks/{mark_id}/amend"): {"code": "I", "reason": "Parent phoned", "seen_version": 1},
+}
 
 
 def test_the_schema_has_operations():
