@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SCENARIOS = ["home_pages"]
+SCENARIOS = ["home_pages", "attendance"]
 
 
 def configure(size: str, database: str) -> str:
@@ -54,6 +54,7 @@ def configure(size: str, database: str) -> str:
 
 def ensure_data(size: str, seed: int) -> dict:
     from django.core.management import call_command
+    from django.db import connection
 
     from commonroom.organisations.models import Institution
     from commonroom.people.models import Learner
@@ -65,8 +66,16 @@ def ensure_data(size: str, seed: int) -> dict:
 
         started = time.perf_counter()
         build(size, seed=seed, stdout=sys.stderr)
-        print(f"built {size} demo in {time.perf_counter() - started:.1f}s", file=sys.stderr)
-    return {"institutions": Institution.objects.count(), "learners": Learner.objects.count()}
+        built = round(time.perf_counter() - started, 1)
+        print(f"built {size} demo in {built}s", file=sys.stderr)
+        (ROOT / "var").mkdir(exist_ok=True)
+        (ROOT / "var" / f"bench-{size}-{connection.vendor}-built.txt").write_text(f"{built}\n")
+    built_file = ROOT / "var" / f"bench-{size}-{connection.vendor}-built.txt"
+    return {
+        "institutions": Institution.objects.count(),
+        "learners": Learner.objects.count(),
+        "demo_build_seconds": float(built_file.read_text()) if built_file.exists() else None,
+    }
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
 
 from commonroom.authz.models import Role, RoleAssignment
+from commonroom.demo.terms import term_pattern
 from commonroom.common.dates import in_force
 from commonroom.identity.models import User
 from commonroom.organisations.models import AcademicYear, Institution, LocalAuthority, Term
@@ -287,6 +288,7 @@ class DemoPlan:
     contacts: list[PersonPlan]
     links: list[LinkPlan]
     accounts: dict[str, PersonPlan]
+    today: datetime.date = field(default_factory=datetime.date.today)
 
 
 @dataclass(frozen=True)
@@ -425,6 +427,7 @@ class Planner:
             contacts=contacts,
             links=links,
             accounts=accounts,
+            today=self.today,
         )
 
     # People
@@ -884,12 +887,7 @@ def _write_institutions(plan: DemoPlan, authority: LocalAuthority) -> None:
         for inst in plan.institutions
     ]
     AcademicYear.objects.bulk_create(years)
-    start = plan.year_start.year
-    terms = (
-        ("Autumn term", datetime.date(start, 9, 1), datetime.date(start, 12, 19)),
-        ("Spring term", datetime.date(start + 1, 1, 5), datetime.date(start + 1, 4, 2)),
-        ("Summer term", datetime.date(start + 1, 4, 20), datetime.date(start + 1, 7, 22)),
-    )
+    terms = term_pattern(plan.year_start.year)
     for inst, year in zip(plan.institutions, years, strict=True):
         inst.year_id = year.pk
     _bulk(
@@ -900,6 +898,82 @@ def _write_institutions(plan: DemoPlan, authority: LocalAuthority) -> None:
             for name, first, last in terms
         ),
     )
+
+
+def _school_days(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    days: list[datetime.date] = []
+    for year in range(first.year - 1, last.year + 1):
+        for _name, start, end in term_pattern(year):
+            day = max(start, first)
+            while day <= min(end, last):
+                if day.weekday() < 5:
+                    days.append(day)
+                day += datetime.timedelta(days=1)
+    return days
+
+
+# Absence: most learners rarely miss a session; a few are persistent, and fewer severe, absentees.
+_ABSENCE_PROFILES = ((0.74, 0.025), (0.18, 0.07), (0.07, 0.16), (0.01, 0.6))
+_ABSENCE_CODES = ("I",) * 11 + ("M",) * 2 + ("O", "G", "U", "R", "C2", "E", "S")
+_MARK_COLUMNS = (
+    "institution_id", "learner_id", "enrolment_id", "date", "session", "code", "explanation", "minutes_late",
+    "version", "created_at", "updated_at",
+)
+
+
+def _write_attendance(plan: DemoPlan, today: datetime.date, seed: int, say: Any) -> int:
+    """A year of AM and PM marks (every school day from a year ago to yesterday, from each learner's
+    enrolment), written with plain batched inserts: the authority size is millions of rows.
+    The last three school days keep a few N marks (reasons not yet established) for the office."""
+    from django.db import connection
+
+    from commonroom.records.models import AttendanceMark
+
+    rng = random.Random(seed + 1)
+    days = _school_days(today - datetime.timedelta(days=365), today - datetime.timedelta(days=1))
+    recent = set(days[-3:])
+    enrolment_ids = dict(Enrolment.objects.values_list("learner_id", "id"))
+    table = AttendanceMark._meta.db_table
+    placeholders = ", ".join(["%s"] * len(_MARK_COLUMNS))
+    sql = f"INSERT INTO {table} ({', '.join(_MARK_COLUMNS)}) VALUES ({placeholders})"
+    stamp = timezone.now()
+    total = 0
+    batch: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for inst in plan.institutions:
+            for lr in inst.learners:
+                pick, profile = rng.random(), _ABSENCE_PROFILES[-1][1]
+                for share, rate in _ABSENCE_PROFILES:
+                    if pick < share:
+                        profile = rate
+                        break
+                    pick -= share
+                enrolment = enrolment_ids[lr.person.id]
+                for day in days:
+                    if day < lr.start:
+                        continue
+                    for session, present in (("AM", "/"), ("PM", "\\")):
+                        roll = rng.random()
+                        if roll < profile:
+                            code = "N" if day in recent and rng.random() < 0.5 else rng.choice(_ABSENCE_CODES)
+                        elif roll < profile + 0.02:
+                            code = "L"
+                        elif roll < profile + 0.025:
+                            code = "V"
+                        else:
+                            code = present
+                        late = rng.randint(3, 25) if code == "L" else None
+                        batch.append((inst.id, lr.person.id, enrolment, day, session, code, "", late, 1, stamp, stamp))
+                if len(batch) >= 20_000:
+                    cursor.executemany(sql, batch)
+                    total += len(batch)
+                    batch = []
+            if len(plan.institutions) > 4:
+                say(f"{total:,} attendance marks so far ({inst.name})")
+        if batch:
+            cursor.executemany(sql, batch)
+            total += len(batch)
+    return total
 
 
 def _write_groups(plan: DemoPlan) -> int:
@@ -1017,6 +1091,7 @@ def write_plan(plan: DemoPlan, seed: int, say: Any) -> None:
     say(f"{_bulk(GroupMembership, _memberships(plan)):,} group memberships")
     say(f"{_bulk(GroupStaff, _group_staff(plan)):,} group staff")
     say(f"{_bulk(ContactLink, _contact_links(plan)):,} contact links")
+    say(f"{_write_attendance(plan, plan.today, seed, say):,} attendance marks (a year of AM and PM sessions)")
 
 
 # Reading back, resetting, the public entry points -------------------------------------------------

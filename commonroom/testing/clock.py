@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-
-def term_pattern(year_start: int) -> list[tuple[str, datetime.date, datetime.date]]:
-    return [
-        ("Autumn term", datetime.date(year_start, 9, 1), datetime.date(year_start, 12, 19)),
-        ("Spring term", datetime.date(year_start + 1, 1, 5), datetime.date(year_start + 1, 4, 2)),
-        ("Summer term", datetime.date(year_start + 1, 4, 20), datetime.date(year_start + 1, 7, 22)),
-    ]
+from commonroom.demo.terms import term_pattern
 
 
 def last_school_day(on: datetime.date) -> datetime.date:

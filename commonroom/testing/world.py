@@ -39,7 +39,7 @@ from commonroom.identity.models import User
 from commonroom.organisations.models import AcademicYear, Institution, LocalAuthority, Term
 from commonroom.people.identifiers import make_uln, make_upn
 from commonroom.people.models import ContactLink, Enrolment, Group, GroupMembership, GroupStaff, Learner, Person
-from commonroom.testing.clock import term_pattern
+from commonroom.demo.terms import term_pattern
 
 INSTITUTIONS = {
     # name: (authority, kind, phase, urn, estab)

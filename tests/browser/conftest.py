@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-MANAGE = ROOT / "manage.py"
+MANAGE = ROOT / "tests" / "browser" / "school_day.py"  # manage.py, on a school day
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
