@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from commonroom.records.codes import CODES, REGISTER_CODES, Session
 
 
-def code_choices(session: str, *, blank: str | None = None) -> list[tuple[str, Any]]:
+def code_choices(session: str, *, blank: str | None = None) -> list[tuple[Any, Any]]:
     """Codes for a select: the register's everyday codes first, then every other code, grouped."""
     everyday = [(c, CODES[c].label) for c in REGISTER_CODES if not CODES[c].session or CODES[c].session == session]
     others = [(c.code, c.label) for c in CODES.values()
               if c.code not in REGISTER_CODES and (not c.session or c.session == session)]
-    choices: list[tuple[str, Any]] = [("", blank)] if blank is not None else []
+    choices: list[tuple[Any, Any]] = [("", blank)] if blank is not None else []
     return [*choices, (_("Everyday codes"), everyday), (_("Other codes"), others)]
 
 
@@ -60,7 +60,7 @@ class MarkAmendForm(forms.Form):
 
     def __init__(self, *args: Any, session: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = code_choices(session)
+        cast(forms.ChoiceField, self.fields["code"]).choices = code_choices(session)
 
 
 class DateRangeForm(forms.Form):
@@ -94,7 +94,7 @@ class PlannedAbsenceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = [
+        cast(forms.ChoiceField, self.fields["code"]).choices = [
             (c.code, c.label) for c in CODES.values() if c.category not in ("present", "administrative")
         ]
 

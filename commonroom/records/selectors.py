@@ -249,7 +249,7 @@ def mark_history(mark: AttendanceMark) -> list[MarkChange]:
 # Groups and institutions -------------------------------------------------------------------------
 
 
-def _member_ids(group: Group, start: datetime.date, end: datetime.date) -> QuerySet[GroupMembership]:
+def _member_ids(group: Group, start: datetime.date, end: datetime.date) -> QuerySet[Any, Any]:
     return GroupMembership.objects.filter(group=group, start_date__lte=end).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start)
     ).values("learner_id")
@@ -275,14 +275,14 @@ class InstitutionAttendance:
     outstanding_n: int
 
 
-def _per_enrolment(institution: Institution, start: datetime.date, end: datetime.date) -> QuerySet[AttendanceMark]:
+def _per_enrolment(institution: Institution, start: datetime.date, end: datetime.date) -> QuerySet[Any, Any]:
     return (
         _in_range(AttendanceMark.objects.filter(institution=institution), start, end)
         .order_by()
         .values("enrolment_id")
         .annotate(**_counts())
         .annotate(absent=F("authorised") + F("unauthorised"))
-        .filter(possible__gt=0)
+        .filter(possible__gt=0)  # type: ignore[misc]  # an annotation the stubs cannot see
     )
 
 
@@ -337,7 +337,7 @@ def persistent_absentees(
     factor = 2 if severe_only else 10
     rows = (
         _per_enrolment(institution, start, end)
-        .annotate(learner_id=F("learner_id"), flagged=F("absent") * factor)
+        .annotate(flagged=F("absent") * factor)
         .filter(flagged__gte=F("possible"), learner_id__in=visible(actor, Learner).values("pk"))
         .values("enrolment_id", "learner_id", "possible", "attended", "authorised", "unauthorised", "absent")
         .order_by(-(F("absent") * 1000) / F("possible"), "learner_id")
@@ -349,7 +349,7 @@ def persistent_absentees(
         GroupMembership.objects.filter(in_force(on=end), learner_id__in=learner_ids, group__kind=Group.Kind.YEAR,
                                        group__institution=institution).values_list("learner_id", "group__name")
     )
-    page.object_list = [
+    page.object_list = [  # type: ignore[assignment]
         Absentee(learners[row["learner_id"]], Figures(row["possible"], row["attended"], row["authorised"], row["unauthorised"]),
                  years.get(row["learner_id"], ""))
         for row in page.object_list

@@ -13,6 +13,8 @@ in la2) and one institution without an authority (``solo``). In each institution
     <inst>.learnerB1, <inst>.learnerB2   in form B (tutored by nobody with an account)
     <inst>.leaver    enrolment ended last term: nobody at the school sees them any more
 
+Every learner has an AM (/) and a PM (N) attendance mark six weeks ago.
+
 Across institutions:
 
     parent.a1         parent of a1.learnerA1
@@ -35,11 +37,11 @@ from dataclasses import dataclass, field
 from commonroom.authz.actor import Actor
 from commonroom.authz.models import Role, RoleAssignment
 from commonroom.common.dates import today
+from commonroom.demo.terms import term_pattern
 from commonroom.identity.models import User
 from commonroom.organisations.models import AcademicYear, Institution, LocalAuthority, Term
 from commonroom.people.identifiers import make_uln, make_upn
 from commonroom.people.models import ContactLink, Enrolment, Group, GroupMembership, GroupStaff, Learner, Person
-from commonroom.demo.terms import term_pattern
 
 INSTITUTIONS = {
     # name: (authority, kind, phase, urn, estab)
@@ -169,6 +171,18 @@ def build_world() -> World:
                     end_date=today() - datetime.timedelta(days=30) if ended else None,
                 )
             _account(world, f"{key}.{label}", person)
+    # Attendance: one morning and one afternoon mark six weeks ago for every learner (the leaver was on roll then).
+    from commonroom.records.models import AttendanceMark
+
+    marked = today() - datetime.timedelta(days=42)
+    while marked.weekday() >= 5:
+        marked -= datetime.timedelta(days=1)
+    AttendanceMark.objects.bulk_create(
+        AttendanceMark(institution_id=enrolment.institution_id, learner_id=enrolment.learner_id, enrolment=enrolment,
+                       date=marked, session=session, code=code)
+        for enrolment in Enrolment.objects.all()
+        for session, code in (("AM", "/"), ("PM", "N"))
+    )
     # Families.
     def link(name: str, parent: Person, learner_key: str, barred: bool = False, priority: int | None = None) -> None:
         world.links[name] = ContactLink.objects.create(
