@@ -86,3 +86,23 @@ def record_learner_list_read(actor: Actor, learner_ids: list[int], *, what: str)
         )
         for pk in ids
     )
+
+
+def record_for_learners(
+    actor: Actor, action: str, obj: Model, learner_ids: list[int], *, institution_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """One change that concerns several learners: one event per learner, in one insert."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor_id=actor.person_id,
+            actor_label=actor.label[:200],
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            learner_id=pk,
+            institution_id=institution_id,
+            detail=detail or {},
+        )
+        for pk in learner_ids
+    )

@@ -88,3 +88,105 @@ class Register(InstitutionOwned):
         constraints = [
             models.UniqueConstraint(fields=["institution", "group", "date", "session"], name="register_one_per_session"),
         ]
+
+
+# Behaviour and rewards ---------------------------------------------------------------------------
+
+
+class BehaviourCategory(InstitutionOwned):
+    """A kind of incident or reward an institution records, with its points (set by the school)."""
+
+    class Kind(models.TextChoices):
+        INCIDENT = "incident", _("Incident")
+        REWARD = "reward", _("Reward")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=100)
+    points = models.PositiveSmallIntegerField(
+        help_text=_("Reward points earned, or behaviour points counted towards an alert")
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["institution", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["institution", "kind", "name"], name="behaviourcategory_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BehaviourSettings(models.Model):
+    """When form tutors and heads of year are alerted: incident points in a recent window."""
+
+    institution = models.OneToOneField(
+        "organisations.Institution", primary_key=True, on_delete=models.CASCADE, related_name="behaviour_settings"
+    )
+    alert_points = models.PositiveSmallIntegerField(
+        _("alert at this many incident points"), default=10,
+        help_text=_("A learner's form tutor and head of year are alerted when their incident points reach this"),
+    )
+    alert_days = models.PositiveSmallIntegerField(
+        _("counted over this many days"), default=14, help_text=_("The window of recent days the points are counted over")
+    )
+
+    def __str__(self) -> str:
+        return f"{self.alert_points} points in {self.alert_days} days"
+
+
+class Incident(InstitutionOwned):
+    class Severity(models.IntegerChoices):
+        LOW = 1, _("Low")
+        MODERATE = 2, _("Moderate")
+        HIGH = 3, _("High")
+        SERIOUS = 4, _("Serious")
+
+    category = models.ForeignKey(BehaviourCategory, on_delete=models.PROTECT, related_name="incidents")
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    occurred_at = models.DateTimeField()
+    location = models.CharField(max_length=100, blank=True)
+    description = models.TextField()
+    action_taken = models.TextField(blank=True)
+    follow_up_owner = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    follow_up_done = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey("people.Person", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["institution", "occurred_at"], name="incident_inst_when")]
+
+
+class IncidentLearner(InstitutionOwned):
+    """A learner involved in an incident, in a role, with the points the incident counts for them."""
+
+    class Role(models.TextChoices):
+        INSTIGATOR = "instigator", _("Instigator")
+        PARTICIPANT = "participant", _("Participant")
+        TARGET = "target", _("Affected")
+        WITNESS = "witness", _("Witness")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="learners")
+    learner = models.ForeignKey("people.Learner", on_delete=models.PROTECT, related_name="incidents")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    points = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "learner"], name="incidentlearner_unique")]
+        indexes = [models.Index(fields=["learner", "incident"], name="incidentlearner_learner")]
+
+
+class Reward(InstitutionOwned):
+    category = models.ForeignKey(BehaviourCategory, on_delete=models.PROTECT, related_name="rewards")
+    learner = models.ForeignKey("people.Learner", on_delete=models.PROTECT, related_name="rewards")
+    points = models.PositiveSmallIntegerField()
+    awarded_on = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey("people.Person", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-awarded_on", "-id"]
+        indexes = [
+            models.Index(fields=["institution", "awarded_on"], name="reward_inst_when"),
+            models.Index(fields=["learner", "awarded_on"], name="reward_learner_when"),
+        ]

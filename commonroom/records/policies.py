@@ -14,21 +14,24 @@ from __future__ import annotations
 from django.db.models import Q
 
 from commonroom.authz.actor import Actor
-from commonroom.authz.models import OFFICE_ROLES, WHOLE_INSTITUTION_ROLES
+from commonroom.authz.models import OFFICE_ROLES, ROLE_MANAGERS, WHOLE_INSTITUTION_ROLES
 from commonroom.authz.registry import register
 from commonroom.authz.rules import NOTHING, Predicate
 from commonroom.organisations.models import Institution
 from commonroom.organisations.policies import officer_of_institutions_authority
-from commonroom.people.models import Group, GroupStaff
+from commonroom.people.models import Group, GroupStaff, Learner
 from commonroom.people.policies import (
     LEARNER_VIEW,
     ThroughLearner,
     barred_learner_ids,
+    not_barred,
     officer_of_groups_authority,
+    staff_at_learners_institution,
     staffs_group,
+    teaches_learner,
     whole_institution_staff_of_group,
 )
-from commonroom.records.models import AttendanceMark
+from commonroom.records.models import AttendanceMark, Incident, IncidentLearner, Reward
 
 ATTENDANCE_STAFF = OFFICE_ROLES  # head, senior leader, office and attendance staff
 
@@ -100,4 +103,58 @@ register(
     AttendanceMark,
     view=ThroughLearner(LEARNER_VIEW),
     amend=Predicate("is attendance staff where the mark was recorded (not barred)", _amend_check, _amend_q),
+)
+
+
+# Behaviour and rewards.
+#
+# - Teachers record incidents and rewards for learners they teach; whole-institution staff for any
+#   learner at their school. Nobody records for a learner they are barred from.
+# - A whole incident (its description and everyone involved) is read by whole-institution staff at
+#   the school, by whoever recorded it and by its follow-up owner, never by someone barred from a
+#   learner involved. A learner's own involvement (category, date, role, points) and their rewards
+#   are read by whoever may see the learner.
+# - The school's summary: whole-institution staff and the authority's officers. Categories, points
+#   and alert thresholds: the head and senior leaders.
+
+records_behaviour_for = (teaches_learner | staff_at_learners_institution) & not_barred
+register(Learner, record_behaviour=records_behaviour_for)
+
+
+def _incident_check(actor: Actor, incident: Incident) -> bool:
+    involved = {row.learner_id for row in incident.learners.all()}
+    if involved & barred_learner_ids(actor):
+        return False
+    return (
+        incident.institution_id in actor.institutions_where(*WHOLE_INSTITUTION_ROLES)
+        or (actor.person_id is not None and actor.person_id in (incident.recorded_by_id, incident.follow_up_owner_id))
+    )
+
+
+def _incident_q(actor: Actor) -> Q:
+    routes = Q(recorded_by_id=actor.person_id) | Q(follow_up_owner_id=actor.person_id)
+    mine = actor.institutions_where(*WHOLE_INSTITUTION_ROLES)
+    if mine:
+        routes |= Q(institution_id__in=sorted(mine))
+    barred = barred_learner_ids(actor)
+    if barred:
+        routes &= ~Q(pk__in=IncidentLearner.objects.filter(learner_id__in=sorted(barred)).values("incident_id"))
+    return routes
+
+
+register(Incident, view=Predicate("whole-school staff, the recorder or the follow-up owner (not barred)",
+                                  _incident_check, _incident_q))
+register(IncidentLearner, view=ThroughLearner(LEARNER_VIEW))
+register(Reward, view=ThroughLearner(LEARNER_VIEW))
+behaviour_managers = Predicate(
+    "is the head or a senior leader there",
+    lambda actor, inst: inst.pk in actor.institutions_where(*ROLE_MANAGERS),
+    lambda actor: Q(pk__in=sorted(actor.institutions_where(*ROLE_MANAGERS)))
+    if actor.institutions_where(*ROLE_MANAGERS)
+    else NOTHING,
+)
+register(
+    Institution,
+    view_behaviour=whole_institution_staff | officer_of_institutions_authority,
+    manage_behaviour=behaviour_managers,
 )

@@ -371,3 +371,231 @@ def outstanding_marks(actor: Actor, institution: Institution, code: str = NOT_YE
 def code_label(code: str) -> str:
     return CODES[code].label if code in CODES else code
 
+
+
+# Behaviour and rewards ---------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineItem:
+    when: datetime.date
+    kind: str  # "incident" or "reward"
+    category: str
+    points: int
+    role: str = ""
+    severity: str = ""
+    action_taken: str = ""
+    note: str = ""
+    incident_id: int | None = None  # set when the reader may open the whole incident
+
+
+@dataclass
+class LearnerBehaviour:
+    learner: Learner
+    start: datetime.date
+    end: datetime.date
+    items: list[TimelineItem]
+    terms: list[dict[str, Any]]
+    incident_points: int
+    reward_points: int
+    can_record: bool
+
+
+def _settings(institution_id: int) -> tuple[int, int]:
+    from commonroom.records.models import BehaviourSettings
+
+    row = BehaviourSettings.objects.filter(institution_id=institution_id).values_list("alert_points", "alert_days").first()
+    return row if row else (10, 14)
+
+
+def learner_behaviour(actor: Actor, learner_id: Any, start: datetime.date, end: datetime.date) -> LearnerBehaviour:
+    """A learner's incidents (their own part in each) and rewards, newest first, with totals by term. Audited."""
+    from django.db.models import Sum
+
+    from commonroom.authz.api import can
+    from commonroom.organisations.models import Term
+    from commonroom.records.models import Incident, IncidentLearner, Reward
+
+    learner = get_for(actor, Learner, learner_id, queryset=Learner.objects.select_related("person"))
+    involvement = list(
+        visible(actor, IncidentLearner).filter(learner=learner, incident__occurred_at__date__gte=start,
+                                               incident__occurred_at__date__lte=end)
+        .select_related("incident__category").order_by("-incident__occurred_at")
+    )
+    openable = set(visible(actor, Incident).filter(pk__in=[row.incident_id for row in involvement]).values_list("pk", flat=True))
+    rewards = list(
+        visible(actor, Reward).filter(learner=learner, awarded_on__gte=start, awarded_on__lte=end)
+        .select_related("category").order_by("-awarded_on", "-id")
+    )
+    items = [
+        TimelineItem(timezone_date(row.incident.occurred_at), "incident", row.incident.category.name, row.points,
+                     role=row.get_role_display(), severity=row.incident.get_severity_display(),
+                     action_taken=row.incident.action_taken,
+                     incident_id=row.incident_id if row.incident_id in openable else None)
+        for row in involvement
+    ] + [TimelineItem(r.awarded_on, "reward", r.category.name, r.points, note=r.note) for r in rewards]
+    items.sort(key=lambda item: item.when, reverse=True)
+    enrolled_at = list(Enrolment.objects.filter(learner=learner).values_list("institution_id", flat=True))
+    terms = list(
+        Term.objects.filter(institution_id__in=enrolled_at, start_date__lte=end, end_date__gte=start)
+        .select_related("academic_year").order_by("start_date")
+    )
+    term_rows = []
+    if terms:
+        incident_sums = visible(actor, IncidentLearner).filter(learner=learner).aggregate(**{
+            f"t{t.pk}": Sum("points", filter=Q(institution_id=t.institution_id, incident__occurred_at__date__gte=t.start_date,
+                                               incident__occurred_at__date__lte=t.end_date)) for t in terms})
+        reward_sums = visible(actor, Reward).filter(learner=learner).aggregate(**{
+            f"t{t.pk}": Sum("points", filter=Q(institution_id=t.institution_id, awarded_on__gte=t.start_date,
+                                               awarded_on__lte=t.end_date)) for t in terms})
+        term_rows = [{"term": t, "incident_points": incident_sums[f"t{t.pk}"] or 0,
+                      "reward_points": reward_sums[f"t{t.pk}"] or 0} for t in terms]
+    institutions = Institution.objects.filter(pk__in=enrolled_at)
+    audit.record_learner_read(actor, learner, what="behaviour", institution_ids=set(enrolled_at),
+                              authority_ids={i.local_authority_id for i in institutions if i.local_authority_id})
+    return LearnerBehaviour(
+        learner, start, end, items, term_rows,
+        sum(item.points for item in items if item.kind == "incident"),
+        sum(item.points for item in items if item.kind == "reward"),
+        can(actor, "record_behaviour", learner),
+    )
+
+
+def timezone_date(moment: datetime.datetime) -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).date()
+
+
+@dataclass
+class Alert:
+    learner: Learner
+    points: int
+    incidents: int
+    group: str = ""
+
+
+def _alerts(institution_id: int, learner_ids: QuerySet[Any, Any] | None, on: datetime.date) -> list[Alert]:
+    from django.db.models import Sum
+
+    from commonroom.records.models import IncidentLearner
+
+    threshold, days = _settings(institution_id)
+    since = on - datetime.timedelta(days=days - 1)
+    rows = (
+        IncidentLearner.objects.filter(institution_id=institution_id, incident__occurred_at__date__gte=since,
+                                       incident__occurred_at__date__lte=on)
+        .order_by().values("learner_id")
+        .annotate(total=Sum("points"), incidents=Count("incident_id", distinct=True))
+        .filter(total__gte=threshold)
+    )
+    if learner_ids is not None:
+        rows = rows.filter(learner_id__in=learner_ids)
+    found = {row["learner_id"]: row for row in rows}
+    learners = Learner.objects.select_related("person").in_bulk(list(found))
+    alerts = [Alert(learners[pk], row["total"], row["incidents"]) for pk, row in found.items()]
+    return sorted(alerts, key=lambda a: (-a.points, a.learner.person.family_name))
+
+
+def my_behaviour_alerts(actor: Actor) -> list[dict[str, Any]]:
+    """For a form tutor or head of year: learners in their groups whose recent incident points reach
+    the school's threshold. Each alert is a read of the learner's record (audited)."""
+    from commonroom.people.models import GroupStaff
+
+    watching = [g for g, roles in actor.staff_groups.items()
+                if roles & {GroupStaff.Role.TUTOR, GroupStaff.Role.HEAD_OF_YEAR}]
+    if not watching:
+        return []
+    out: list[dict[str, Any]] = []
+    seen: list[int] = []
+    for group in Group.objects.filter(pk__in=watching).select_related("institution").order_by("nc_year", "code"):
+        members = visible(actor, Learner).filter(
+            pk__in=GroupMembership.objects.filter(in_force(on=actor.on), group=group).values("learner_id")
+        ).values("pk")
+        alerts = _alerts(group.institution_id, members, actor.on)
+        threshold, days = _settings(group.institution_id)
+        out.append({"group": group, "alerts": alerts, "threshold": threshold, "days": days})
+        seen += [a.learner.pk for a in alerts]
+    audit.record_learner_list_read(actor, seen, what="behaviour_alerts")
+    return out
+
+
+@dataclass
+class InstitutionBehaviour:
+    institution: Institution
+    start: datetime.date
+    end: datetime.date
+    by_category: list[dict[str, Any]]
+    by_year: list[dict[str, Any]]
+    by_week: list[dict[str, Any]]
+    alerts: list[Alert]
+    threshold: int
+    days: int
+
+
+def institution_behaviour(actor: Actor, institution_id: Any, start: datetime.date, end: datetime.date) -> InstitutionBehaviour:
+    """The school's incidents and rewards by category, year group and week, and its current alerts."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncDate
+
+    from commonroom.records.models import IncidentLearner, Reward
+
+    institution = get_for(actor, Institution, institution_id, action="view_behaviour")
+    involvement = IncidentLearner.objects.filter(
+        institution=institution, incident__occurred_at__date__gte=start, incident__occurred_at__date__lte=end)
+    rewards = Reward.objects.filter(institution=institution, awarded_on__gte=start, awarded_on__lte=end)
+    by_category = [
+        {"kind": "incident", "category": row["incident__category__name"], "count": row["count"], "points": row["points"] or 0}
+        for row in involvement.order_by().values("incident__category__name")
+        .annotate(count=Count("incident_id", distinct=True), points=Sum("points")).order_by("-count")
+    ] + [
+        {"kind": "reward", "category": row["category__name"], "count": row["count"], "points": row["points"] or 0}
+        for row in rewards.order_by().values("category__name").annotate(count=Count("id"), points=Sum("points"))
+        .order_by("-count")
+    ]
+    year_filter = Q(learner__memberships__group__kind=Group.Kind.YEAR,
+                    learner__memberships__group__institution=institution,
+                    learner__memberships__group__academic_year__start_date__lte=end,
+                    learner__memberships__group__academic_year__end_date__gte=start)
+    years: dict[str, dict[str, Any]] = {}
+    for row in (involvement.filter(year_filter).order_by().values("learner__memberships__group__name",
+                                                                  "learner__memberships__group__nc_year")
+                .annotate(count=Count("incident_id", distinct=True), points=Sum("points"))):
+        years.setdefault(row["learner__memberships__group__name"], {
+            "name": row["learner__memberships__group__name"], "nc": row["learner__memberships__group__nc_year"],
+            "incidents": 0, "incident_points": 0, "rewards": 0, "reward_points": 0})
+        years[row["learner__memberships__group__name"]].update(incidents=row["count"], incident_points=row["points"] or 0)
+    for row in (rewards.filter(year_filter).order_by().values("learner__memberships__group__name",
+                                                              "learner__memberships__group__nc_year")
+                .annotate(count=Count("id"), points=Sum("points"))):
+        years.setdefault(row["learner__memberships__group__name"], {
+            "name": row["learner__memberships__group__name"], "nc": row["learner__memberships__group__nc_year"],
+            "incidents": 0, "incident_points": 0, "rewards": 0, "reward_points": 0})
+        years[row["learner__memberships__group__name"]].update(rewards=row["count"], reward_points=row["points"] or 0)
+    weeks: dict[datetime.date, dict[str, Any]] = {}
+    for row in (involvement.annotate(day=TruncDate("incident__occurred_at")).annotate(week=TruncWeek("day"))
+                .order_by().values("week").annotate(count=Count("incident_id", distinct=True))):
+        week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
+        weeks.setdefault(week, {"week": week, "incidents": 0, "rewards": 0})["incidents"] = row["count"]
+    for row in rewards.annotate(week=TruncWeek("awarded_on")).order_by().values("week").annotate(count=Count("id")):
+        week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
+        weeks.setdefault(week, {"week": week, "incidents": 0, "rewards": 0})["rewards"] = row["count"]
+    visible_ids = visible(actor, Learner).values("pk")
+    alerts = _alerts(institution.pk, visible_ids, actor.on)
+    audit.record_learner_list_read(actor, [a.learner.pk for a in alerts], what="behaviour_alerts")
+    threshold, days = _settings(institution.pk)
+    return InstitutionBehaviour(
+        institution, start, end, by_category, sorted(years.values(), key=lambda y: (y["nc"] is None, y["nc"] or 0)),
+        [weeks[k] for k in sorted(weeks)], alerts, threshold, days,
+    )
+
+
+def incident_detail(actor: Actor, incident_id: Any) -> Any:
+    """The whole incident, for those who may read it; each learner involved is recorded as read."""
+    from commonroom.records.models import Incident
+
+    incident = get_for(actor, Incident, incident_id, queryset=Incident.objects.select_related(
+        "category", "institution", "recorded_by", "follow_up_owner"))
+    involved = list(incident.learners.select_related("learner__person").order_by("learner__person__family_name"))
+    audit.record_learner_list_read(actor, [row.learner_id for row in involved], what="incident")
+    return incident, involved

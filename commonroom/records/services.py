@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from commonroom.authz import audit
 from commonroom.authz.actor import Actor
-from commonroom.authz.api import can, require
+from commonroom.authz.api import NotFound, can, require
 from commonroom.common.dates import today
 from commonroom.organisations.models import Institution
 from commonroom.people.models import Enrolment, Group, GroupMembership, Learner
@@ -451,3 +452,208 @@ def closure_record(
     return result
 
 
+
+
+# Behaviour and rewards ---------------------------------------------------------------------------
+
+# Who carries an incident's points: those who caused it, not those it happened to or who saw it.
+POINTS_FOR_ROLES = {"instigator", "participant"}
+MAX_INVOLVED = 60
+
+
+def _learners_for_behaviour(
+    actor: Actor, institution: Institution, learner_ids: Sequence[int], on: datetime.date, field_name: str
+) -> tuple[dict[int, Learner], dict[str, list[str]]]:
+    """The learners, if the actor may record behaviour for each and each is on roll at the school that day."""
+    from commonroom.authz.api import visible
+
+    errors: dict[str, list[str]] = {}
+    allowed = visible(actor, Learner, "record_behaviour").filter(pk__in=list(learner_ids))
+    on_roll = set(
+        Enrolment.objects.filter(institution=institution, learner_id__in=list(learner_ids), start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).values_list("learner_id", flat=True)
+    )
+    learners = {lr.pk: lr for lr in allowed.select_related("person")}
+    for pk in learner_ids:
+        if pk not in learners:
+            errors.setdefault(field_name, []).append(
+                _("Learner %(id)s is not one you can record behaviour for.") % {"id": pk})
+        elif pk not in on_roll:
+            errors.setdefault(field_name, []).append(
+                _("%(name)s is not on roll here on %(day)s.") % {"name": learners[pk].person.full_name, "day": on.isoformat()})
+    return learners, errors
+
+
+def _category(institution: Institution, category_id: int | None, kind: str) -> Any:
+    from commonroom.records.models import BehaviourCategory
+
+    if category_id is None:
+        return None
+    return BehaviourCategory.objects.filter(pk=category_id, institution=institution, kind=kind, active=True).first()
+
+
+def incident_record(
+    *,
+    actor: Actor,
+    institution: Institution,
+    category_id: int | None,
+    severity: int,
+    occurred_at: datetime.datetime,
+    location: str,
+    description: str,
+    action_taken: str,
+    follow_up_owner_id: int | None,
+    involved: Sequence[tuple[int, str]],
+) -> Any:
+    """Record one incident with every learner involved and their roles, in one transaction."""
+    from commonroom.authz.models import RoleAssignment
+    from commonroom.common.dates import in_force
+    from commonroom.records.models import Incident, IncidentLearner
+
+    errors: dict[str, list[str]] = {}
+    category = _category(institution, category_id, "incident")
+    if category is None:
+        errors["category"] = [_("Choose one of the school's incident categories.")]
+    if severity not in Incident.Severity.values:
+        errors["severity"] = [_("Choose a severity.")]
+    if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+        errors["occurred_at"] = [_("An incident cannot be in the future.")]
+    if not description.strip():
+        errors["description"] = [_("Describe what happened.")]
+    roles = IncidentLearner.Role.values
+    if not involved:
+        errors["learners"] = [_("Choose at least one learner involved.")]
+    elif len(involved) > MAX_INVOLVED:
+        errors["learners"] = [_("Record at most %(max)s learners at once.") % {"max": MAX_INVOLVED}]
+    if any(role not in roles for _pk, role in involved):
+        errors.setdefault("learners", []).append(_("Choose a role for each learner involved."))
+    if len({pk for pk, _r in involved}) != len(involved):
+        errors.setdefault("learners", []).append(_("A learner appears twice."))
+    day = timezone.localtime(occurred_at).date()
+    _learners, problems = _learners_for_behaviour(actor, institution, [pk for pk, _r in involved], day, "learners")
+    for key, messages in problems.items():
+        errors.setdefault(key, []).extend(messages)
+    if follow_up_owner_id is not None and not RoleAssignment.objects.filter(
+        in_force(on=day), person_id=follow_up_owner_id, institution=institution
+    ).exists():
+        errors["follow_up_owner"] = [_("The follow-up owner must work at this school.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            institution=institution, category=category, severity=severity, occurred_at=occurred_at,
+            location=location.strip(), description=description.strip(), action_taken=action_taken.strip(),
+            follow_up_owner_id=follow_up_owner_id, recorded_by_id=actor.person_id,
+        )
+        IncidentLearner.objects.bulk_create(
+            IncidentLearner(institution=institution, incident=incident, learner_id=pk, role=role,
+                            points=category.points if role in POINTS_FOR_ROLES else 0)
+            for pk, role in involved
+        )
+        audit.record_for_learners(actor, "behaviour.incident_recorded", incident, [pk for pk, _r in involved],
+                                  institution_id=institution.pk, detail={"category": category.name})
+    return incident
+
+
+def reward_record(
+    *,
+    actor: Actor,
+    institution: Institution,
+    category_id: int | None,
+    learner_ids: Sequence[int],
+    awarded_on: datetime.date,
+    note: str = "",
+) -> list[Any]:
+    """Give one reward to one or many learners at once (one row each, one insert)."""
+    from commonroom.records.models import Reward
+
+    errors: dict[str, list[str]] = {}
+    category = _category(institution, category_id, "reward")
+    if category is None:
+        errors["category"] = [_("Choose one of the school's reward categories.")]
+    if not learner_ids:
+        errors["learners"] = [_("Choose at least one learner.")]
+    elif len(set(learner_ids)) != len(learner_ids):
+        errors["learners"] = [_("A learner appears twice.")]
+    if awarded_on > today():
+        errors["awarded_on"] = [_("A reward cannot be dated in the future.")]
+    _learners, problems = _learners_for_behaviour(actor, institution, list(learner_ids), awarded_on, "learners")
+    for key, messages in problems.items():
+        errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        rewards = Reward.objects.bulk_create(
+            Reward(institution=institution, category=category, learner_id=pk, points=category.points,
+                   awarded_on=awarded_on, note=note.strip(), recorded_by_id=actor.person_id)
+            for pk in learner_ids
+        )
+        audit.record_for_learners(actor, "behaviour.reward_given", institution, list(learner_ids),
+                                  institution_id=institution.pk, detail={"category": category.name})
+    return rewards
+
+
+def incident_follow_up_done(*, actor: Actor, incident: Any) -> None:
+    """The follow-up owner, or whole-school staff, mark the follow-up done."""
+    from commonroom.authz.models import WHOLE_INSTITUTION_ROLES
+
+    require(actor, "view", incident)
+    if not (actor.person_id == incident.follow_up_owner_id
+            or incident.institution_id in actor.institutions_where(*WHOLE_INSTITUTION_ROLES)):
+        raise NotFound()
+    with transaction.atomic():
+        type(incident).objects.filter(pk=incident.pk).update(follow_up_done=True, updated_at=timezone.now())
+        audit.record(actor, "behaviour.follow_up_done", incident, institution_id=incident.institution_id)
+
+
+def behaviour_category_save(
+    *, actor: Actor, institution: Institution, kind: str, name: str, points: int, active: bool = True,
+    category_id: int | None = None,
+) -> Any:
+    from commonroom.records.models import BehaviourCategory
+
+    require(actor, "manage_behaviour", institution)
+    errors: dict[str, list[str]] = {}
+    if kind not in BehaviourCategory.Kind.values:
+        errors["kind"] = [_("Choose incident or reward.")]
+    if not name.strip():
+        errors["name"] = [_("Give the category a name.")]
+    if not 0 <= points <= 100:
+        errors["points"] = [_("Points must be between 0 and 100.")]
+    clash = BehaviourCategory.objects.filter(institution=institution, kind=kind, name__iexact=name.strip())
+    if category_id:
+        clash = clash.exclude(pk=category_id)
+    if clash.exists():
+        errors["name"] = [_("There is already a category with this name.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if category_id:
+            category = BehaviourCategory.objects.get(pk=category_id, institution=institution)
+            category.kind, category.name, category.points, category.active = kind, name.strip(), points, active
+            category.save()
+        else:
+            category = BehaviourCategory.objects.create(institution=institution, kind=kind, name=name.strip(),
+                                                        points=points, active=active)
+        audit.record(actor, "behaviour.category_saved", category, institution_id=institution.pk,
+                     detail={"name": category.name, "points": points, "active": active})
+    return category
+
+
+def behaviour_settings_save(*, actor: Actor, institution: Institution, alert_points: int, alert_days: int) -> Any:
+    from commonroom.records.models import BehaviourSettings
+
+    require(actor, "manage_behaviour", institution)
+    errors: dict[str, list[str]] = {}
+    if not 1 <= alert_points <= 1000:
+        errors["alert_points"] = [_("Enter a number of points from 1 to 1,000.")]
+    if not 1 <= alert_days <= 366:
+        errors["alert_days"] = [_("Enter a number of days from 1 to 366.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        settings_row, _created = BehaviourSettings.objects.update_or_create(
+            institution=institution, defaults={"alert_points": alert_points, "alert_days": alert_days})
+        audit.record(actor, "behaviour.settings_saved", institution, institution_id=institution.pk,
+                     detail={"alert_points": alert_points, "alert_days": alert_days})
+    return settings_row
