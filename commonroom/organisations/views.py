@@ -33,6 +33,7 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_enrol": can(actor, "enrol", institution),
         "can_grant": can(actor, "manage_roles", institution),
         "can_view_attendance": can(actor, "view_attendance", institution),
+        "can_view_behaviour": can(actor, "view_behaviour", institution),
     }
     return render(request, "organisations/institution_detail.html", context)
 

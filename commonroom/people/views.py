@@ -49,6 +49,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "detail": detail, "today": today(),
         "can_take_register": can(actor, "take_register", detail.group),
         "can_view_attendance": can(actor, "view_attendance", detail.group),
+        "can_record_behaviour": any(can(actor, "record_behaviour", learner) for learner in detail.learners),
     })
 
 

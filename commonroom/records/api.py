@@ -287,3 +287,188 @@ def absentees(request: HttpRequest, query: Query[AbsenteeQuery], institution_id:
                                                         severe_only=query.severe, per_page=10_000)
     return [{"learner_id": row.learner.pk, "name": row.learner.person.full_name, "year": row.year,
              "figures": _figures(row.figures)} for row in page.object_list]
+
+
+# Behaviour and rewards.
+
+
+class TimelineOut(Schema):
+    date: datetime.date
+    kind: str
+    category: str
+    points: int
+    role: str
+    severity: str
+    note: str
+    incident_id: int | None
+
+
+class TermTotalsOut(Schema):
+    term: str
+    incident_points: int
+    reward_points: int
+
+
+class LearnerBehaviourOut(Schema):
+    learner_id: int
+    start: datetime.date
+    end: datetime.date
+    incident_points: int
+    reward_points: int
+    terms: list[TermTotalsOut]
+    timeline: list[TimelineOut]
+
+
+@router.get("/learners/{learner_id}/behaviour", response={200: LearnerBehaviourOut, **DETAIL_ERRORS},
+            summary="A learner's behaviour and rewards", tags=["behaviour"])
+def learner_behaviour(request: HttpRequest, query: Query[RangeQuery], learner_id: int = id_in_path()) -> dict[str, Any]:
+    """Incidents (the learner's own part in each) and rewards, newest first, with totals by term. Audited."""
+    start, end = _range(query, None)
+    data = selectors.learner_behaviour(actor_for(request), learner_id, start, end)
+    return {
+        "learner_id": data.learner.pk, "start": start, "end": end, "incident_points": data.incident_points,
+        "reward_points": data.reward_points,
+        "terms": [{"term": f"{t['term'].name} {t['term'].academic_year.name}", "incident_points": t["incident_points"],
+                   "reward_points": t["reward_points"]} for t in data.terms],
+        "timeline": [{"date": i.when, "kind": i.kind, "category": i.category, "points": i.points, "role": str(i.role),
+                      "severity": str(i.severity), "note": i.note, "incident_id": i.incident_id} for i in data.items],
+    }
+
+
+class InvolvedIn(Schema):
+    learner_id: int = Field(..., ge=1, le=MAX_ID)
+    role: str = Field(..., description="instigator, participant, target or witness")
+
+
+class IncidentIn(Schema):
+    institution_id: int = Field(..., ge=1, le=MAX_ID)
+    category_id: int = Field(..., ge=1, le=MAX_ID)
+    severity: int = Field(..., ge=1, le=4, description="1 low, 2 moderate, 3 high, 4 serious")
+    occurred_at: datetime.datetime
+    location: str = Field("", max_length=100)
+    description: str = Field(..., max_length=5000)
+    action_taken: str = Field("", max_length=5000)
+    follow_up_owner_id: int | None = Field(None, ge=1, le=MAX_ID)
+    learners: list[InvolvedIn] = Field(..., max_length=60)
+
+
+class InvolvedOut(Schema):
+    learner_id: int
+    name: str
+    role: str
+    points: int
+
+
+class IncidentOut(Schema):
+    id: int
+    institution_id: int
+    category: str
+    severity: int
+    occurred_at: datetime.datetime
+    location: str
+    description: str
+    action_taken: str
+    follow_up_owner: str | None
+    follow_up_done: bool
+    learners: list[InvolvedOut]
+
+
+def _incident_out(incident: Any, involved: list[Any]) -> dict[str, Any]:
+    return {
+        "id": incident.pk, "institution_id": incident.institution_id, "category": incident.category.name,
+        "severity": incident.severity, "occurred_at": incident.occurred_at, "location": incident.location,
+        "description": incident.description, "action_taken": incident.action_taken,
+        "follow_up_owner": incident.follow_up_owner.full_name if incident.follow_up_owner else None,
+        "follow_up_done": incident.follow_up_done,
+        "learners": [{"learner_id": r.learner_id, "name": r.learner.person.full_name, "role": r.role, "points": r.points}
+                     for r in involved],
+    }
+
+
+def _require_recordable(actor: Any, institution_id: int, learner_ids: list[int]) -> Any:
+    """The institution and every learner must be reachable for this actor, or the answer is 404."""
+    from commonroom.authz.api import NotFound, visible
+    from commonroom.organisations.models import Institution
+    from commonroom.people.models import Learner
+
+    institution = get_for(actor, Institution, institution_id)
+    found = visible(actor, Learner, "record_behaviour").filter(pk__in=learner_ids).count()
+    if found != len(set(learner_ids)):
+        raise NotFound()
+    return institution
+
+
+@router.post("/incidents", response={201: IncidentOut, 404: ErrorOut, **WRITE_ERRORS}, summary="Record an incident",
+             tags=["behaviour"])
+def create_incident(request: HttpRequest, payload: IncidentIn) -> Any:
+    """Record an incident with every learner involved and their roles. Learners you may not record for answer 404."""
+    actor = actor_for(request)
+    institution = _require_recordable(actor, payload.institution_id, [row.learner_id for row in payload.learners])
+    incident = services.incident_record(
+        actor=actor, institution=institution, category_id=payload.category_id, severity=payload.severity,
+        occurred_at=payload.occurred_at, location=payload.location, description=payload.description,
+        action_taken=payload.action_taken, follow_up_owner_id=payload.follow_up_owner_id,
+        involved=[(row.learner_id, row.role) for row in payload.learners],
+    )
+    incident, involved = selectors.incident_detail(actor, incident.pk)
+    return Status(201, _incident_out(incident, involved))
+
+
+@router.get("/incidents/{incident_id}", response={200: IncidentOut, **DETAIL_ERRORS}, summary="Get an incident",
+            tags=["behaviour"])
+def get_incident(request: HttpRequest, incident_id: int = id_in_path()) -> dict[str, Any]:
+    incident, involved = selectors.incident_detail(actor_for(request), incident_id)
+    return _incident_out(incident, involved)
+
+
+class RewardIn(Schema):
+    institution_id: int = Field(..., ge=1, le=MAX_ID)
+    category_id: int = Field(..., ge=1, le=MAX_ID)
+    learner_ids: list[int] = Field(..., max_length=200)
+    awarded_on: datetime.date = Field(default_factory=today)
+    note: str = Field("", max_length=300)
+
+
+class RewardOut(Schema):
+    id: int
+    learner_id: int
+    category_id: int
+    points: int
+    awarded_on: datetime.date
+    note: str
+
+
+@router.post("/rewards", response={201: list[RewardOut], 404: ErrorOut, **WRITE_ERRORS}, summary="Give rewards",
+             tags=["behaviour"])
+def create_rewards(request: HttpRequest, payload: RewardIn) -> Any:
+    """Give one reward to one or many learners at once."""
+    actor = actor_for(request)
+    institution = _require_recordable(actor, payload.institution_id, payload.learner_ids)
+    rewards = services.reward_record(actor=actor, institution=institution, category_id=payload.category_id,
+                                     learner_ids=payload.learner_ids, awarded_on=payload.awarded_on, note=payload.note)
+    return Status(201, [{"id": r.pk, "learner_id": r.learner_id, "category_id": r.category_id, "points": r.points,
+                         "awarded_on": r.awarded_on, "note": r.note} for r in rewards])
+
+
+class CategoryCountOut(Schema):
+    kind: str
+    category: str
+    count: int
+    points: int
+
+
+class InstitutionBehaviourOut(Schema):
+    institution_id: int
+    start: datetime.date
+    end: datetime.date
+    by_category: list[CategoryCountOut]
+    alerts: list[dict[str, Any]]
+
+
+@router.get("/institutions/{institution_id}/behaviour", response={200: InstitutionBehaviourOut, **DETAIL_ERRORS},
+            summary="An institution's behaviour summary", tags=["behaviour"])
+def institution_behaviour(request: HttpRequest, query: Query[RangeQuery], institution_id: int = id_in_path()) -> dict[str, Any]:
+    start, end = _range(query, institution_id)
+    data = selectors.institution_behaviour(actor_for(request), institution_id, start, end)
+    return {"institution_id": data.institution.pk, "start": start, "end": end, "by_category": data.by_category,
+            "alerts": [{"learner_id": a.learner.pk, "points": a.points, "incidents": a.incidents} for a in data.alerts]}

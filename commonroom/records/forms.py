@@ -104,3 +104,64 @@ class ClosureForm(forms.Form):
     sessions = forms.MultipleChoiceField(label=_("Sessions"), choices=SESSION_CHOICES, widget=forms.CheckboxSelectMultiple,
                                          initial=["AM", "PM"])
     reason = forms.CharField(label=_("Reason"), max_length=500, help_text=_("For example: staff training day"))
+
+
+class IncidentForm(forms.Form):
+    """An incident, with a role select per learner of the group (blank: not involved)."""
+
+    category = forms.ChoiceField(label=_("Category"))
+    severity = forms.TypedChoiceField(label=_("Severity"), coerce=int, widget=forms.RadioSelect)
+    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    location = forms.CharField(label=_("Location"), required=False, max_length=100)
+    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}))
+    action_taken = forms.CharField(label=_("Action taken"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up_owner = forms.ChoiceField(label=_("Follow-up owner"), required=False)
+
+    def __init__(self, *args: Any, categories: list[tuple[int, str]], staff: list[tuple[int, str]],
+                 learners: list[Any], **kwargs: Any) -> None:
+        from commonroom.records.models import Incident, IncidentLearner
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("Choose a category")), *categories]
+        cast(forms.ChoiceField, self.fields["severity"]).choices = Incident.Severity.choices
+        cast(forms.ChoiceField, self.fields["follow_up_owner"]).choices = [("", _("Nobody")), *staff]
+        self.learners = learners
+        roles = [("", _("Not involved")), *IncidentLearner.Role.choices]
+        for learner in learners:
+            self.fields[f"role_{learner.pk}"] = forms.ChoiceField(
+                label=learner.person.full_name, choices=roles, required=False)
+
+    def involved(self) -> list[tuple[int, str]]:
+        return [(lr.pk, self.cleaned_data[f"role_{lr.pk}"]) for lr in self.learners if self.cleaned_data.get(f"role_{lr.pk}")]
+
+    def role_fields(self) -> list[Any]:
+        return [self[f"role_{lr.pk}"] for lr in self.learners]
+
+    def detail_fields(self) -> list[Any]:
+        return [self[name] for name in ("category", "severity", "occurred_on", "occurred_time", "location",
+                                        "description", "action_taken", "follow_up_owner")]
+
+
+class RewardForm(forms.Form):
+    category = forms.ChoiceField(label=_("Reward"))
+    learners = forms.MultipleChoiceField(label=_("Learners"), widget=forms.CheckboxSelectMultiple)
+    awarded_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=300, help_text=_("What it was for"))
+
+    def __init__(self, *args: Any, categories: list[tuple[int, str]], learners: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("Choose a reward")), *categories]
+        cast(forms.ChoiceField, self.fields["learners"]).choices = [(lr.pk, lr.person.full_name) for lr in learners]
+
+
+class CategoryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), widget=forms.RadioSelect,
+                             choices=[("incident", _("Incident")), ("reward", _("Reward"))])
+    name = forms.CharField(label=_("Name"), max_length=100)
+    points = forms.IntegerField(label=_("Points"), min_value=0, max_value=100)
+
+
+class BehaviourSettingsForm(forms.Form):
+    alert_points = forms.IntegerField(label=_("Alert at this many incident points"), min_value=1, max_value=1000)
+    alert_days = forms.IntegerField(label=_("Counted over this many days"), min_value=1, max_value=366)

@@ -599,3 +599,56 @@ def incident_detail(actor: Actor, incident_id: Any) -> Any:
     involved = list(incident.learners.select_related("learner__person").order_by("learner__person__family_name"))
     audit.record_learner_list_read(actor, [row.learner_id for row in involved], what="incident")
     return incident, involved
+
+
+def recordable_members(actor: Actor, group_id: Any) -> tuple[Group, list[Learner]]:
+    """A group the actor may see and its learners today that they may record behaviour for.
+    NotFound when there are none (a learner or an officer looking at a group, say)."""
+    from commonroom.authz.api import NotFound
+
+    group = get_for(actor, Group, group_id, queryset=Group.objects.select_related("institution"))
+    learners = list(
+        visible(actor, Learner, "record_behaviour")
+        .filter(pk__in=GroupMembership.objects.filter(in_force(on=actor.on), group=group).values("learner_id"))
+        .filter(pk__in=Enrolment.objects.filter(in_force(on=actor.on), institution_id=group.institution_id).values("learner_id"))
+        .select_related("person").order_by("person__family_name", "person__given_name", "pk")
+    )
+    if not learners:
+        raise NotFound()
+    audit.record_learner_list_read(actor, [lr.pk for lr in learners], what="behaviour_form")
+    return group, learners
+
+
+def category_choices(institution_id: int, kind: str) -> list[tuple[int, str]]:
+    from commonroom.records.models import BehaviourCategory
+
+    return [
+        (pk, f"{name} ({points} points)")
+        for pk, name, points in BehaviourCategory.objects.filter(institution_id=institution_id, kind=kind, active=True)
+        .order_by("name").values_list("pk", "name", "points")
+    ]
+
+
+def staff_choices(institution_id: int, on: datetime.date) -> list[tuple[int, str]]:
+    """Adults who hold a role at the institution today (for a follow-up owner)."""
+    from commonroom.authz.models import RoleAssignment
+
+    rows = (
+        RoleAssignment.objects.filter(in_force(on=on), institution_id=institution_id)
+        .order_by("person__family_name", "person__given_name", "person_id")
+        .values_list("person_id", "person__given_name", "person__preferred_name", "person__family_name")
+    )
+    seen: dict[int, str] = {}
+    for pk, given, preferred, family in rows:
+        seen.setdefault(pk, f"{preferred or given} {family}")
+    return list(seen.items())
+
+
+def behaviour_settings(institution_id: int) -> tuple[int, int]:
+    return _settings(institution_id)
+
+
+def categories_of(institution_id: int) -> list[Any]:
+    from commonroom.records.models import BehaviourCategory
+
+    return list(BehaviourCategory.objects.filter(institution_id=institution_id).order_by("kind", "name"))

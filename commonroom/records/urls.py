@@ -33,3 +33,13 @@ urlpatterns = [
     path("institutions/<int:pk>/attendance/outstanding/", views.outstanding, name="outstanding"),
     path("institutions/<int:pk>/attendance/closure/", views.closure, name="closure"),
 ]
+
+urlpatterns += [
+    path("behaviour/", views.behaviour_home, name="behaviour"),
+    path("behaviour/incidents/<int:pk>/", views.incident_detail, name="incident_detail"),
+    path("groups/<int:pk>/behaviour/incident/", views.incident_new, name="incident_new"),
+    path("groups/<int:pk>/behaviour/reward/", views.reward_new, name="reward_new"),
+    path("learners/<int:pk>/behaviour/", views.learner_behaviour, name="learner_behaviour"),
+    path("institutions/<int:pk>/behaviour/", views.institution_behaviour, name="institution_behaviour"),
+    path("institutions/<int:pk>/behaviour/settings/", views.behaviour_settings, name="behaviour_settings"),
+]

@@ -21,7 +21,17 @@ from commonroom.organisations.models import Institution
 from commonroom.people.models import Group, Learner
 from commonroom.records import selectors, services
 from commonroom.records.codes import CODES, Session, present_code
-from commonroom.records.forms import ClosureForm, DateRangeForm, MarkAmendForm, PlannedAbsenceForm, RegisterForm
+from commonroom.records.forms import (
+    BehaviourSettingsForm,
+    CategoryForm,
+    ClosureForm,
+    DateRangeForm,
+    IncidentForm,
+    MarkAmendForm,
+    PlannedAbsenceForm,
+    RegisterForm,
+    RewardForm,
+)
 from commonroom.records.models import AttendanceMark
 
 
@@ -239,4 +249,147 @@ def group_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     group, figures = selectors.group_figures(actor, pk, start, end)
     return render(request, "records/group_attendance.html", {
         "group": group, "figures": figures, "range_form": range_form, "start": start, "end": end,
+    })
+
+
+# Behaviour and rewards ---------------------------------------------------------------------------
+
+
+@login_required
+def behaviour_home(request: HttpRequest) -> HttpResponse:
+    """The groups this person can record for, their alerts, and the school summaries they may read."""
+    from commonroom.people.selectors import staff_groups
+
+    actor = actor_for(request)
+    return render(request, "records/behaviour_home.html", {
+        "groups": staff_groups(actor),
+        "alerts": selectors.my_behaviour_alerts(actor),
+        "schools": list(visible(actor, Institution, "view_behaviour").order_by("name")),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_new(request: HttpRequest, pk: int) -> HttpResponse:
+    import datetime
+
+    from django.utils import timezone
+
+    actor = actor_for(request)
+    group, learners = selectors.recordable_members(actor, pk)
+    now = timezone.localtime()
+    form = IncidentForm(
+        request.POST if request.method == "POST" else None,
+        categories=selectors.category_choices(group.institution_id, "incident"),
+        staff=selectors.staff_choices(group.institution_id, today()), learners=learners,
+        initial={"occurred_on": now.date(), "occurred_time": now.time().replace(second=0, microsecond=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        occurred = timezone.make_aware(datetime.datetime.combine(data["occurred_on"], data["occurred_time"]))
+        try:
+            incident = services.incident_record(
+                actor=actor, institution=group.institution, category_id=int(data["category"]),
+                severity=data["severity"], occurred_at=occurred, location=data["location"],
+                description=data["description"], action_taken=data["action_taken"],
+                follow_up_owner_id=int(data["follow_up_owner"]) if data["follow_up_owner"] else None,
+                involved=form.involved(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The incident is recorded."))
+            return redirect("records:incident_detail", incident.pk)
+    return render(request, "records/incident_new.html", {"form": form, "group": group})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reward_new(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    group, learners = selectors.recordable_members(actor, pk)
+    form = RewardForm(request.POST if request.method == "POST" else None,
+                      categories=selectors.category_choices(group.institution_id, "reward"), learners=learners,
+                      initial={"awarded_on": today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rewards = services.reward_record(
+                actor=actor, institution=group.institution, category_id=int(data["category"]),
+                learner_ids=[int(pk) for pk in data["learners"]], awarded_on=data["awarded_on"], note=data["note"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("%(count)s rewards given.") % {"count": len(rewards)})
+            return redirect("people:group_detail", group.pk)
+    return render(request, "records/reward_new.html", {"form": form, "group": group})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    incident, involved = selectors.incident_detail(actor, pk)
+    if request.method == "POST":
+        services.incident_follow_up_done(actor=actor, incident=incident)
+        messages.success(request, _("The follow-up is marked done."))
+        return redirect("records:incident_detail", incident.pk)
+    from commonroom.authz.models import WHOLE_INSTITUTION_ROLES
+
+    may_close = not incident.follow_up_done and incident.follow_up_owner_id is not None and (
+        actor.person_id == incident.follow_up_owner_id
+        or incident.institution_id in actor.institutions_where(*WHOLE_INSTITUTION_ROLES))
+    return render(request, "records/incident_detail.html", {"incident": incident, "involved": involved, "may_close": may_close})
+
+
+@login_required
+def learner_behaviour(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    range_form, start, end = _range(request, None)
+    data = selectors.learner_behaviour(actor, pk, start, end)
+    return render(request, "records/learner_behaviour.html", {"data": data, "range_form": range_form})
+
+
+@login_required
+def institution_behaviour(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    range_form, start, end = _range(request, pk)
+    data = selectors.institution_behaviour(actor, pk, start, end)
+    return render(request, "records/institution_behaviour.html", {
+        "data": data, "range_form": range_form, "can_manage": can(actor, "manage_behaviour", data.institution),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def behaviour_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    institution = get_for(actor, Institution, pk, action="manage_behaviour")
+    points, days = selectors.behaviour_settings(institution.pk)
+    which = request.POST.get("form") if request.method == "POST" else None
+    category_form = CategoryForm(request.POST if which == "category" else None, prefix="category")
+    settings_form = BehaviourSettingsForm(request.POST if which == "settings" else None, prefix="settings",
+                                          initial={"alert_points": points, "alert_days": days})
+    try:
+        if which == "category" and category_form.is_valid():
+            services.behaviour_category_save(actor=actor, institution=institution, **category_form.cleaned_data)
+            messages.success(request, _("The category is added."))
+            return redirect(request.path)
+        if which == "settings" and settings_form.is_valid():
+            services.behaviour_settings_save(actor=actor, institution=institution, **settings_form.cleaned_data)
+            messages.success(request, _("The alert threshold is saved."))
+            return redirect(request.path)
+        if which == "toggle":
+            category = next((c for c in selectors.categories_of(institution.pk) if str(c.pk) == request.POST.get("category")), None)
+            if category is None:
+                raise NotFound()
+            services.behaviour_category_save(actor=actor, institution=institution, kind=category.kind, name=category.name,
+                                             points=category.points, active=not category.active, category_id=category.pk)
+            return redirect(request.path)
+    except ValidationError as error:
+        apply_service_errors(category_form if which == "category" else settings_form, error)
+    return render(request, "records/behaviour_settings.html", {
+        "institution": institution, "categories": selectors.categories_of(institution.pk),
+        "category_form": category_form, "settings_form": settings_form,
     })

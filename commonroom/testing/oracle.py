@@ -147,3 +147,39 @@ def may_amend_attendance_at(persona: str, inst: str) -> bool:
 def may_amend_mark_of(persona: str, learner: str) -> bool:
     """A mark recorded at the learner's school: that school's office and leaders, unless barred."""
     return may_amend_attendance_at(persona, split(learner)[0]) and not is_barred(persona, learner)
+
+
+# Behaviour.
+
+# The matrix world's incidents: one at a1 and one at b1, each recorded by <inst>.teacher about
+# <inst>.learnerA1 and <inst>.learnerA2, with <inst>.tutor as follow-up owner.
+INCIDENT_LEARNERS = {"learnerA1", "learnerA2"}
+
+
+def may_view_incident(persona: str, inst: str) -> bool:
+    p_inst, p_role = split(persona)
+    if any(is_barred(persona, f"{inst}.{who}") for who in INCIDENT_LEARNERS):
+        return False
+    return p_inst == inst and (p_role in WHOLE_INSTITUTION or p_role in {"teacher", "tutor"})
+
+
+def may_record_for_group(persona: str, group: str) -> bool:
+    """Staff of the group, or whole-school staff, with at least one learner in it they may record for."""
+    inst, suffix = split(group)
+    p_inst, p_role = split(persona)
+    if p_inst != inst or not (p_role in WHOLE_INSTITUTION or suffix in STAFFS.get(p_role, set())):
+        return False
+    return any(not is_barred(persona, f"{inst}.{who}") for who in GROUP_MEMBERS[suffix])
+
+
+def may_record_behaviour_for(persona: str, learner: str) -> bool:
+    inst, who = split(learner)
+    p_inst, p_role = split(persona)
+    if who == "leaver" or is_barred(persona, learner) or p_inst != inst:
+        return False
+    return p_role in WHOLE_INSTITUTION or any(who in GROUP_MEMBERS[g] for g in STAFFS.get(p_role, set()))
+
+
+def may_manage_behaviour(persona: str, inst: str) -> bool:
+    p_inst, p_role = split(persona)
+    return p_inst == inst and p_role in {"head", "leader"}

@@ -75,6 +75,12 @@ def _today():  # type: ignore[no-untyped-def]
     return today()
 
 
+def _incident_of(world: World, inst: str) -> int:
+    from commonroom.records.models import Incident
+
+    return Incident.objects.get(institution=world.institutions[inst], location="matrix").pk
+
+
 def _link_url(world: World, key: str) -> str:
     link = world.links[key]
     return f"/learners/{link.learner_id}/contacts/{link.pk}/invite/"
@@ -119,6 +125,20 @@ PAGE_SPECS: dict[str, Spec] = {
     "records:closure": Spec(
         lambda w, t: f"/institutions/{w.institutions[t].pk}/attendance/closure/", oracle.may_amend_attendance_at, INSTITUTIONS
     ),
+    "records:behaviour": Spec(lambda w, t: "/behaviour/", SIGNED_IN),
+    "records:incident_detail": Spec(lambda w, t: f"/behaviour/incidents/{_incident_of(w, t)}/", oracle.may_view_incident,
+                                    ["a1", "b1"]),
+    "records:incident_new": Spec(lambda w, t: f"/groups/{w.groups[t].pk}/behaviour/incident/", oracle.may_record_for_group,
+                                 GROUPS),
+    "records:reward_new": Spec(lambda w, t: f"/groups/{w.groups[t].pk}/behaviour/reward/", oracle.may_record_for_group,
+                               GROUPS),
+    "records:learner_behaviour": Spec(lambda w, t: f"{learner_url(w, t)}behaviour/", oracle.may_view_learner, LEARNERS),
+    "records:institution_behaviour": Spec(
+        lambda w, t: f"/institutions/{w.institutions[t].pk}/behaviour/", oracle.may_view_institution_attendance, INSTITUTIONS
+    ),
+    "records:behaviour_settings": Spec(
+        lambda w, t: f"/institutions/{w.institutions[t].pk}/behaviour/settings/", oracle.may_manage_behaviour, INSTITUTIONS
+    ),
     "organisations:manage": Spec(lambda w, t: "/manage/", PLATFORM_ADMIN),
     "organisations:authority_create": Spec(lambda w, t: "/manage/authorities/new/", PLATFORM_ADMIN),
     "organisations:institution_create": Spec(lambda w, t: "/manage/institutions/new/", PLATFORM_ADMIN),
@@ -162,6 +182,8 @@ def api_path(world: World, template: str, target: str) -> str:
         path = path.replace("{institution_id}", str(world.institutions[target].pk))
     if "{mark_id}" in path:
         path = path.replace("{mark_id}", str(_mark_of(world, target)))
+    if "{incident_id}" in path:
+        path = path.replace("{incident_id}", str(_incident_of(world, target)))
     if "{token_id}" in path:
         from commonroom.identity.models import PersonalAccessToken
 
@@ -197,7 +219,39 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/institutions/{institution_id}/attendance/absentees"): Spec(
         lambda w, t: "", oracle.may_view_institution_attendance, INSTITUTIONS
     ),
+    ("get", "/api/v1/learners/{learner_id}/behaviour"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
+    ("get", "/api/v1/incidents/{incident_id}"): Spec(lambda w, t: "", oracle.may_view_incident, ["a1", "b1"]),
+    ("get", "/api/v1/institutions/{institution_id}/behaviour"): Spec(
+        lambda w, t: "", oracle.may_view_institution_attendance, INSTITUTIONS
+    ),
+    ("post", "/api/v1/incidents"): Spec(
+        lambda w, t: "", oracle.may_record_behaviour_for, ["a1.learnerA2", "a1.learnerB1", "b1.learnerA1", "a1.leaver"],
+        ok=(201,), body=lambda w, t: _incident_body(w, t),
+    ),
+    ("post", "/api/v1/rewards"): Spec(
+        lambda w, t: "", oracle.may_record_behaviour_for, ["a1.learnerA1", "a1.learnerA2", "b1.learnerA1"],
+        ok=(201,), body=lambda w, t: _reward_body(w, t),
+    ),
 }
+
+
+def _category(world: World, learner: str, kind: str) -> int:
+    from commonroom.records.models import BehaviourCategory
+
+    return BehaviourCategory.objects.get(institution=world.institutions[learner.split(".")[0]], kind=kind).pk
+
+
+def _incident_body(world: World, learner: str) -> dict:
+    from django.utils import timezone
+
+    return {"institution_id": world.institutions[learner.split(".")[0]].pk, "category_id": _category(world, learner, "incident"),
+            "severity": 1, "occurred_at": (timezone.now() - timezone.timedelta(days=40)).isoformat(),
+            "description": "From the matrix", "learners": [{"learner_id": world.learners[learner].pk, "role": "participant"}]}
+
+
+def _reward_body(world: World, learner: str) -> dict:
+    return {"institution_id": world.institutions[learner.split(".")[0]].pk, "category_id": _category(world, learner, "reward"),
+            "learner_ids": [world.learners[learner].pk]}
 
 
 def _walk(patterns, namespace: str | None = None):  # type: ignore[no-untyped-def]
@@ -239,6 +293,21 @@ def matrix_world(world):  # type: ignore[no-untyped-def]
     from commonroom.records.models import AttendanceMark
 
     PersonalAccessToken.objects.create(user=world.users["a1.head"], name="matrix", lookup="matrix00", token_hash="0" * 64)
+    from django.utils import timezone
+
+    from commonroom.records.models import BehaviourCategory, Incident, IncidentLearner
+
+    for inst in ("a1", "b1"):
+        institution = world.institutions[inst]
+        category = BehaviourCategory.objects.create(institution=institution, kind="incident", name="Matrix", points=1)
+        BehaviourCategory.objects.create(institution=institution, kind="reward", name="Matrix", points=1)
+        incident = Incident.objects.create(
+            institution=institution, category=category, severity=1, occurred_at=timezone.now(), location="matrix",
+            description="x", recorded_by=world.people[f"{inst}.teacher"], follow_up_owner=world.people[f"{inst}.tutor"],
+        )
+        for who in ("learnerA1", "learnerA2"):
+            IncidentLearner.objects.create(institution=institution, incident=incident,
+                                           learner=world.learners[f"{inst}.{who}"], role="participant", points=1)
     for key in MARKED:
         learner = world.learners[key]
         enrolment = learner.enrolments.get()

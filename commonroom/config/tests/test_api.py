@@ -32,6 +32,11 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/learners/{learner_id}/attendance"),
     ("get", "/api/v1/institutions/{institution_id}/attendance"),
     ("get", "/api/v1/institutions/{institution_id}/attendance/absentees"),
+    ("get", "/api/v1/learners/{learner_id}/behaviour"),
+    ("post", "/api/v1/incidents"),
+    ("get", "/api/v1/incidents/{incident_id}"),
+    ("post", "/api/v1/rewards"),
+    ("get", "/api/v1/institutions/{institution_id}/behaviour"),
 }
 
 

@@ -90,7 +90,16 @@ def path_values(world) -> dict[str, list[int]]:
     learner = world.learners["a1.learnerA1"]
     mark = AttendanceMark.objects.create(institution=world.institutions["a1"], learner=learner,
                                          enrolment=learner.enrolments.get(), date=today(), session="AM", code="N")
+    from django.utils import timezone
+
+    from commonroom.records.models import BehaviourCategory, Incident, IncidentLearner
+
+    category = BehaviourCategory.objects.create(institution=world.institutions["a1"], kind="incident", name="X", points=1)
+    incident = Incident.objects.create(institution=world.institutions["a1"], category=category, severity=1,
+                                       occurred_at=timezone.now(), description="x", recorded_by=world.people["a1.teacher"])
+    IncidentLearner.objects.create(institution=world.institutions["a1"], incident=incident, learner=learner, role="witness")
     return {
+        "incident_id": [incident.pk, MISSING_ID],
         "mark_id": [mark.pk, MISSING_ID],
         "institution_id": [world.institutions["a1"].pk, MISSING_ID],
         "group_id": [world.groups["a1.maths"].pk, world.groups["a1.formA"].pk, MISSING_ID],
@@ -121,6 +130,9 @@ BODIES = {
     ("post", "/api/v1/tokens"): {"name": "contract check"},
     ("put", "/api/v1/groups/{group_id}/register"): {"date": "2000-01-03", "session": "AM", "marks": []},
     ("post", "/api/v1/attendance/marks/{mark_id}/amend"): {"code": "I", "reason": "Parent phoned", "seen_version": 1},
+    ("post", "/api/v1/incidents"): {"institution_id": 1, "category_id": 1, "severity": 1,
+                                    "occurred_at": "2026-01-01T10:00:00Z", "description": "x", "learners": []},
+    ("post", "/api/v1/rewards"): {"institution_id": 1, "category_id": 1, "learner_ids": []},
 }
 
 
