@@ -20,9 +20,9 @@ from commonroom.common.api_schemas import (
     WRITE_ERRORS,
     ErrorOut,
     id_in_path,
-    paginated,
 )
 from commonroom.common.dates import today
+from commonroom.people.models import Group
 from commonroom.records import selectors, services
 from commonroom.records.codes import CODES, Session
 from commonroom.records.models import AttendanceMark
@@ -124,9 +124,15 @@ class SaveOut(Schema):
     sheet: RegisterOut
 
 
+class ConflictRowOut(Schema):
+    learner_id: int
+    current_code: str
+    current_version: int
+
+
 class ConflictOut(Schema):
     detail: str
-    conflicts: list[dict[str, Any]]
+    conflicts: list[ConflictRowOut]
 
 
 @router.put(
@@ -177,26 +183,27 @@ class MarkOut(Schema):
     explanation: str
     minutes_late: int | None
     version: int
-    history: list[ChangeOut]
+    history: list[ChangeOut] | None = Field(None, description="Who changed the mark and why: for staff only")
 
 
-def _mark_out(mark: AttendanceMark) -> dict[str, Any]:
+def _mark_out(mark: AttendanceMark, history: list[Any] | None) -> dict[str, Any]:
     return {
         "id": mark.pk, "learner_id": mark.learner_id, "institution_id": mark.institution_id, "date": mark.date,
         "session": mark.session, "code": mark.code, "category": str(CODES[mark.code].category),
         "explanation": mark.explanation, "minutes_late": mark.minutes_late, "version": mark.version,
-        "history": [
+        "history": None if history is None else [
             {"at": c.created_at, "by": c.changed_by.full_name if c.changed_by else None, "from_code": c.from_code,
              "to_code": c.to_code, "reason": c.reason, "source": c.source}
-            for c in selectors.mark_history(mark)
+            for c in history
         ],
     }
 
 
 @router.get("/attendance/marks/{mark_id}", response={200: MarkOut, **DETAIL_ERRORS}, summary="Get a mark")
 def get_mark(request: HttpRequest, mark_id: int = id_in_path()) -> dict[str, Any]:
-    """One attendance mark with its whole history."""
-    return _mark_out(get_for(actor_for(request), AttendanceMark, mark_id))
+    """One attendance mark, with its history for staff. The read is recorded in the audit trail."""
+    mark, history = selectors.mark_for(actor_for(request), mark_id)
+    return _mark_out(mark, history)
 
 
 class AmendIn(Schema):
@@ -213,10 +220,11 @@ def amend_mark(request: HttpRequest, payload: AmendIn, mark_id: int = id_in_path
     """Attendance staff correct a mark (for example N to a final code), giving a reason; the history keeps the old one."""
     actor = actor_for(request)
     mark = get_for(actor, AttendanceMark, mark_id, action="amend")
-    mark = services.mark_amend(actor=actor, mark=mark, code=payload.code, explanation=payload.explanation,
-                               reason=payload.reason, seen_version=payload.seen_version,
-                               minutes_late=payload.minutes_late, source="api")
-    return _mark_out(mark)
+    services.mark_amend(actor=actor, mark=mark, code=payload.code, explanation=payload.explanation,
+                        reason=payload.reason, seen_version=payload.seen_version,
+                        minutes_late=payload.minutes_late, source="office")
+    mark, history = selectors.mark_for(actor, mark_id)
+    return _mark_out(mark, history)
 
 
 # Figures.
@@ -275,18 +283,48 @@ class AbsenteeOut(Schema):
 
 class AbsenteeQuery(RangeQuery):
     severe: bool = Field(False, description="Only severe absentees (50% or more)")
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class AbsenteePageOut(Schema):
+    count: int
+    items: list[AbsenteeOut]
 
 
 @router.get("/institutions/{institution_id}/attendance/absentees",
-            response={200: list[AbsenteeOut], **DETAIL_ERRORS}, summary="Persistent absentees")
-@paginated
-def absentees(request: HttpRequest, query: Query[AbsenteeQuery], institution_id: int = id_in_path()) -> list[dict[str, Any]]:
-    """Learners who missed 10% (or, with ``severe``, 50%) or more of their possible sessions, most absent first."""
+            response={200: AbsenteePageOut, **DETAIL_ERRORS}, summary="Persistent absentees")
+def absentees(request: HttpRequest, query: Query[AbsenteeQuery], institution_id: int = id_in_path()) -> dict[str, Any]:
+    """Learners who missed 10% (or, with ``severe``, 50%) or more of their possible sessions, most absent first,
+    a page at a time. Each learner on the page is recorded as read."""
     start, end = _range(query, institution_id)
     _institution, page = selectors.persistent_absentees(actor_for(request), institution_id, start, end,
-                                                        severe_only=query.severe, per_page=10_000)
-    return [{"learner_id": row.learner.pk, "name": row.learner.person.full_name, "year": row.year,
-             "figures": _figures(row.figures)} for row in page.object_list]
+                                                        severe_only=query.severe, page_number=query.page,
+                                                        per_page=query.page_size)
+    return {"count": page.paginator.count, "items": [
+        {"learner_id": row.learner.pk, "name": row.learner.person.full_name, "year": row.year,
+         "figures": _figures(row.figures)} for row in page.object_list]}
+
+
+class GroupAttendanceOut(Schema):
+    group_id: int
+    start: datetime.date
+    end: datetime.date
+    figures: FiguresOut
+    persistent_absentees: int
+    severe_absentees: int
+
+
+@router.get("/groups/{group_id}/attendance", response={200: GroupAttendanceOut, **DETAIL_ERRORS},
+            summary="A group's attendance")
+def group_attendance(request: HttpRequest, query: Query[RangeQuery], group_id: int = id_in_path()) -> dict[str, Any]:
+    """A group's (or a year group's) figures, counting each learner's sessions while they were in it."""
+    actor = actor_for(request)
+    group = get_for(actor, Group, group_id, action="view_attendance")
+    start, end = _range(query, group.institution_id)
+    data = selectors.group_figures(actor, group_id, start, end)
+    return {"group_id": data.group.pk, "start": start, "end": end, "figures": _figures(data.figures),
+            "persistent_absentees": data.persistent, "severe_absentees": data.severe}
 
 
 # Behaviour and rewards.

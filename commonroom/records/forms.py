@@ -41,11 +41,14 @@ class RegisterForm(forms.Form):
             self.fields[f"seen_{pk}"] = forms.IntegerField(
                 widget=forms.HiddenInput, required=False, min_value=0, initial=mark.version if mark else 0
             )
+            self.fields[f"was_{pk}"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, max_length=2, initial=mark.code if mark else ""
+            )
 
     def rows(self) -> list[dict[str, Any]]:
         return [
             {"row": row, "code": self[f"code_{row.roll.learner_id}"], "note": self[f"note_{row.roll.learner_id}"],
-             "seen": self[f"seen_{row.roll.learner_id}"]}
+             "seen": self[f"seen_{row.roll.learner_id}"], "was": self[f"was_{row.roll.learner_id}"]}
             for row in self.sheet.rows
         ]
 

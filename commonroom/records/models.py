@@ -16,6 +16,21 @@ from commonroom.common.models import InstitutionOwned
 from commonroom.records.codes import CODE_CHOICES, CODES, Session
 
 
+class Source(models.TextChoices):
+    """Where a mark (or a change to it) came from."""
+
+    REGISTER = "register", _("Register")
+    OFFICE = "office", _("Office correction")
+    PLANNED = "planned", _("Planned absence")
+    CLOSURE = "closure", _("School closure")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+
+
+# A form tutor may change, in the register, marks that came from a register; the rest are the office's.
+REGISTER_SOURCES = (Source.REGISTER, Source.API)
+
+
 class AttendanceMark(InstitutionOwned):
     learner = models.ForeignKey("people.Learner", on_delete=models.PROTECT, related_name="attendance_marks")
     enrolment = models.ForeignKey("people.Enrolment", on_delete=models.PROTECT, related_name="attendance_marks")
@@ -25,6 +40,8 @@ class AttendanceMark(InstitutionOwned):
     explanation = models.CharField(max_length=500, blank=True)
     minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, help_text=_("Goes up by one with every change"))
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.REGISTER,
+                              help_text=_("Where the mark as it stands came from"))
     recorded_by = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -50,18 +67,15 @@ class AttendanceMark(InstitutionOwned):
 
 
 class MarkChange(InstitutionOwned):
-    class Source(models.TextChoices):
-        REGISTER = "register", _("Register")
-        OFFICE = "office", _("Office correction")
-        PLANNED = "planned", _("Planned absence")
-        CLOSURE = "closure", _("School closure")
-        API = "api", _("API")
+    Source = Source
 
     mark = models.ForeignKey(AttendanceMark, on_delete=models.CASCADE, related_name="changes")
     from_code = models.CharField(max_length=2)
     to_code = models.CharField(max_length=2)
     from_explanation = models.CharField(max_length=500, blank=True)
     to_explanation = models.CharField(max_length=500, blank=True)
+    from_minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    to_minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=500, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices)
     changed_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from commonroom.authz.actor import Actor
-from commonroom.authz.models import OFFICE_ROLES, ROLE_MANAGERS, WHOLE_INSTITUTION_ROLES
+from commonroom.authz.models import INSTITUTION_ROLES, OFFICE_ROLES, ROLE_MANAGERS, WHOLE_INSTITUTION_ROLES, Role
 from commonroom.authz.registry import register
 from commonroom.authz.rules import NOTHING, Predicate
 from commonroom.organisations.models import Institution
@@ -24,6 +24,8 @@ from commonroom.people.policies import (
     LEARNER_VIEW,
     ThroughLearner,
     barred_learner_ids,
+    guardian_of,
+    is_the_learner,
     not_barred,
     officer_of_groups_authority,
     staff_at_learners_institution,
@@ -99,9 +101,63 @@ def _amend_q(actor: Actor) -> Q:
     return q & ~Q(learner_id__in=sorted(barred)) if barred else q
 
 
+# Who reads a mark. The learner and their parents and carers (not barred) read every mark, from any
+# school. Staff read marks recorded at their own school only: whole-school staff every mark there
+# (a leaver's too: the register is the school's record), a teacher or tutor the marks of learners they
+# teach; an authority officer the marks recorded at the authority's schools. A bar wins over all.
+def _not_barred_mark(actor: Actor, mark: AttendanceMark) -> bool:
+    return mark.learner_id not in barred_learner_ids(actor)
+
+
+def _not_barred_marks_q(actor: Actor) -> Q:
+    barred = barred_learner_ids(actor)
+    return ~Q(learner_id__in=sorted(barred)) if barred else Q()
+
+
+def _school_staff_mark_check(actor: Actor, mark: AttendanceMark) -> bool:
+    return mark.institution_id in actor.institutions_where(*WHOLE_INSTITUTION_ROLES) and _not_barred_mark(actor, mark)
+
+
+def _school_staff_mark_q(actor: Actor) -> Q:
+    mine = actor.institutions_where(*WHOLE_INSTITUTION_ROLES)
+    return Q(institution_id__in=sorted(mine)) & _not_barred_marks_q(actor) if mine else NOTHING
+
+
+def _teacher_mark_check(actor: Actor, mark: AttendanceMark) -> bool:
+    return (mark.institution_id in actor.institutions_where(*INSTITUTION_ROLES)
+            and teaches_learner.check(actor, mark.learner) and _not_barred_mark(actor, mark))
+
+
+def _teacher_mark_q(actor: Actor) -> Q:
+    mine = actor.institutions_where(*INSTITUTION_ROLES)
+    if not mine or not actor.staff_groups:
+        return NOTHING
+    return (Q(institution_id__in=sorted(mine)) & Q(learner_id__in=Learner.objects.filter(teaches_learner.q(actor)).values("pk"))
+            & _not_barred_marks_q(actor))
+
+
+def _officer_mark_check(actor: Actor, mark: AttendanceMark) -> bool:
+    return (mark.institution.local_authority_id in actor.authorities_where(Role.LA_OFFICER)
+            and _not_barred_mark(actor, mark))
+
+
+def _officer_mark_q(actor: Actor) -> Q:
+    mine = actor.authorities_where(Role.LA_OFFICER)
+    return Q(institution__local_authority_id__in=sorted(mine)) & _not_barred_marks_q(actor) if mine else NOTHING
+
+
+marks_school_staff = Predicate("has a whole-school role where the mark was recorded (not barred)",
+                               _school_staff_mark_check, _school_staff_mark_q)
+marks_teacher = Predicate("teaches the learner at the school where the mark was recorded (not barred)",
+                          _teacher_mark_check, _teacher_mark_q)
+marks_officer = Predicate("is an officer of the authority of the school where the mark was recorded (not barred)",
+                          _officer_mark_check, _officer_mark_q)
 register(
     AttendanceMark,
-    view=ThroughLearner(LEARNER_VIEW),
+    view=ThroughLearner((is_the_learner | guardian_of) & not_barred, name="the learner, or a parent or carer (not barred)")
+    | marks_school_staff | marks_teacher | marks_officer,
+    # Who (who changed it, and why) is for staff: learners and families see the marks themselves.
+    view_history=marks_school_staff | marks_teacher,
     amend=Predicate("is attendance staff where the mark was recorded (not barred)", _amend_check, _amend_q),
 )
 

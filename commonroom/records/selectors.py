@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from commonroom.authz import audit
@@ -33,7 +33,6 @@ from commonroom.records.codes import (
     UNAUTHORISED_CODES,
 )
 from commonroom.records.models import AttendanceMark, MarkChange, Register
-from commonroom.records.services import RollEntry, register_roll
 
 
 def _counts() -> dict[str, Count]:
@@ -177,6 +176,41 @@ def learner_attendance(actor: Actor, learner_id: Any, start: datetime.date, end:
 # Registers ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RollEntry:
+    learner_id: int
+    name: str
+    enrolment_id: int
+    prospective: bool = False  # enrolment starts later: only Z can be recorded
+
+
+def register_roll(actor: Actor, group: Group, day: datetime.date) -> list[RollEntry]:
+    """Learners on the group's register that day: members of the group enrolled at its institution
+    (those whose enrolment starts later are listed as prospective), in name order. A learner the
+    actor is barred from is never on their register."""
+    from commonroom.people.policies import barred_learner_ids
+
+    members = (
+        GroupMembership.objects.filter(group=group, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .exclude(learner_id__in=sorted(barred_learner_ids(actor)))
+        .values_list("learner_id", flat=True)
+    )
+    rows = (
+        Enrolment.objects.filter(institution_id=group.institution_id, learner_id__in=members)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .order_by("learner__person__family_name", "learner__person__given_name", "learner_id", "start_date")
+        .values_list("learner_id", "id", "start_date", "learner__person__given_name",
+                     "learner__person__preferred_name", "learner__person__family_name")
+    )
+    roll: dict[int, RollEntry] = {}
+    for learner_id, enrolment_id, start, given, preferred, family in rows:
+        if learner_id in roll and not roll[learner_id].prospective:
+            continue
+        roll[learner_id] = RollEntry(learner_id, f"{preferred or given} {family}", enrolment_id, start > day)
+    return list(roll.values())
+
+
 @dataclass
 class RegisterRow:
     roll: RollEntry
@@ -197,10 +231,10 @@ def register_sheet(actor: Actor, group_id: Any, day: datetime.date, session: str
     """The statutory register for a registration group: everyone on roll that day, with their marks."""
     group = get_for(actor, Group, group_id, action="take_register",
                     queryset=Group.objects.select_related("institution", "academic_year"))
-    roll = register_roll(group, day)
+    roll = register_roll(actor, group, day)
     marks = {
         m.learner_id: m
-        for m in AttendanceMark.objects.filter(
+        for m in visible(actor, AttendanceMark).filter(
             institution_id=group.institution_id, date=day, session=session,
             learner_id__in=[r.learner_id for r in roll],
         )
@@ -249,18 +283,31 @@ def mark_history(mark: AttendanceMark) -> list[MarkChange]:
 # Groups and institutions -------------------------------------------------------------------------
 
 
-def _member_ids(group: Group, start: datetime.date, end: datetime.date) -> QuerySet[Any, Any]:
-    return GroupMembership.objects.filter(group=group, start_date__lte=end).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start)
-    ).values("learner_id")
-
-
-def group_figures(actor: Actor, group_id: Any, start: datetime.date, end: datetime.date) -> tuple[Group, Figures]:
-    group = get_for(actor, Group, group_id, action="view_attendance", queryset=Group.objects.select_related("institution"))
-    marks = _in_range(AttendanceMark.objects.filter(institution_id=group.institution_id), start, end).filter(
-        learner_id__in=_member_ids(group, start, end)
+def _while_a_member(group: Group) -> Exists:
+    """Marks made on a day the learner was in the group."""
+    return Exists(
+        GroupMembership.objects.filter(group=group, learner_id=OuterRef("learner_id"), start_date__lte=OuterRef("date"))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("date")))
     )
-    return group, figures_of(marks)
+
+
+@dataclass
+class GroupAttendance:
+    group: Group
+    figures: Figures
+    persistent: int
+    severe: int
+
+
+def group_figures(actor: Actor, group_id: Any, start: datetime.date, end: datetime.date) -> GroupAttendance:
+    """A group's figures over the days each learner was in it, and how many of its learners' enrolments
+    are persistent or severe absentees over those days."""
+    group = get_for(actor, Group, group_id, action="view_attendance", queryset=Group.objects.select_related("institution"))
+    marks = _in_range(visible(actor, AttendanceMark).filter(institution_id=group.institution_id), start, end).filter(
+        _while_a_member(group)
+    )
+    flags = _flags(marks)
+    return GroupAttendance(group, figures_of(marks), flags["persistent"], flags["severe"])
 
 
 @dataclass
@@ -298,10 +345,14 @@ def institution_attendance(actor: Actor, institution_id: Any, start: datetime.da
         .order_by("nc_year").values_list("pk", "name", "nc_year")
     )
     year_rows = []
+    # One filter() call: every condition applies to the same membership row.
     year_marks = (
-        marks.filter(learner__memberships__group__kind=Group.Kind.YEAR, learner__memberships__group__institution=institution,
-                     learner__memberships__start_date__lte=F("date"))
-        .filter(Q(learner__memberships__end_date__isnull=True) | Q(learner__memberships__end_date__gte=F("date")))
+        marks.filter(
+            Q(learner__memberships__end_date__isnull=True) | Q(learner__memberships__end_date__gte=F("date")),
+            learner__memberships__group__kind=Group.Kind.YEAR,
+            learner__memberships__group__institution=institution,
+            learner__memberships__start_date__lte=F("date"),
+        )
         .order_by().values("learner__memberships__group_id").annotate(**_counts())
     )
     by_group = {row["learner__memberships__group_id"]: row for row in year_marks}
@@ -314,7 +365,15 @@ def institution_attendance(actor: Actor, institution_id: Any, start: datetime.da
 
 
 def _flag_counts(institution: Institution, start: datetime.date, end: datetime.date) -> dict[str, int]:
-    rows = _per_enrolment(institution, start, end)
+    return _flags(_in_range(AttendanceMark.objects.filter(institution=institution), start, end))
+
+
+def _flags(marks: QuerySet[AttendanceMark]) -> dict[str, int]:
+    """How many enrolments among these marks miss 10% (persistent) and 50% (severe) or more of their possible sessions."""
+    rows = (
+        marks.order_by().values("enrolment_id").annotate(**_counts())
+        .annotate(absent=F("authorised") + F("unauthorised")).filter(possible__gt=0)  # type: ignore[misc]
+    )
     persistent = rows.annotate(absent10=F("absent") * 10).filter(absent10__gte=F("possible")).count()
     severe = rows.annotate(absent2=F("absent") * 2).filter(absent2__gte=F("possible")).count()
     return {"persistent": persistent, "severe": severe}
@@ -325,37 +384,54 @@ class Absentee:
     learner: Learner
     figures: Figures
     year: str
+    openable: bool = True
 
 
 def persistent_absentees(
     actor: Actor, institution_id: Any, start: datetime.date, end: datetime.date, *, severe_only: bool = False,
     page_number: Any = 1, per_page: int = 50,
 ) -> tuple[Institution, Page]:
-    """Learners whose absence is 10% or more (50% with ``severe_only``) of their possible sessions,
-    worst first, among the learners the actor may see. The page's learners are audited as read."""
+    """Enrolments whose absence is 10% or more (50% with ``severe_only``) of their possible sessions,
+    worst first, from the marks the actor may read (leavers included: the register is the school's
+    record). The page's learners are audited as read."""
     institution = get_for(actor, Institution, institution_id, action="view_attendance")
     factor = 2 if severe_only else 10
     rows = (
-        _per_enrolment(institution, start, end)
-        .annotate(flagged=F("absent") * factor)
-        .filter(flagged__gte=F("possible"), learner_id__in=visible(actor, Learner).values("pk"))
-        .values("enrolment_id", "learner_id", "possible", "attended", "authorised", "unauthorised", "absent")
+        _in_range(visible(actor, AttendanceMark).filter(institution=institution), start, end)
+        .order_by().values("enrolment_id", "learner_id").annotate(**_counts())
+        .annotate(absent=F("authorised") + F("unauthorised"), flagged=(F("authorised") + F("unauthorised")) * factor)
+        .filter(possible__gt=0, flagged__gte=F("possible"))  # type: ignore[misc]
         .order_by(-(F("absent") * 1000) / F("possible"), "learner_id")
     )
     page = Paginator(rows, per_page).get_page(page_number)
     learner_ids = [row["learner_id"] for row in page.object_list]
     learners = Learner.objects.select_related("person").in_bulk(learner_ids)
+    openable = set(visible(actor, Learner).filter(pk__in=learner_ids).values_list("pk", flat=True))
     years = dict(
-        GroupMembership.objects.filter(in_force(on=end), learner_id__in=learner_ids, group__kind=Group.Kind.YEAR,
-                                       group__institution=institution).values_list("learner_id", "group__name")
+        GroupMembership.objects.filter(learner_id__in=learner_ids, group__kind=Group.Kind.YEAR, group__institution=institution,
+                                       start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start)).order_by("start_date").values_list("learner_id", "group__name")
     )
-    page.object_list = [  # type: ignore[assignment]
+    absentees: list[Absentee] = [
         Absentee(learners[row["learner_id"]], Figures(row["possible"], row["attended"], row["authorised"], row["unauthorised"]),
-                 years.get(row["learner_id"], ""))
+                 years.get(row["learner_id"], ""), row["learner_id"] in openable)
         for row in page.object_list
     ]
+    page.object_list = absentees  # type: ignore[assignment]
     audit.record_learner_list_read(actor, learner_ids, what="attendance_list")
     return institution, page
+
+
+def mark_for(actor: Actor, mark_id: Any) -> tuple[AttendanceMark, list[MarkChange] | None]:
+    """A mark the actor may read, and its history if they may see who changed it. Audited as a read."""
+    from commonroom.authz.api import can
+
+    mark = get_for(actor, AttendanceMark, mark_id, queryset=AttendanceMark.objects.select_related(
+        "learner__person", "institution", "recorded_by", "changed_by"))
+    history = mark_history(mark) if can(actor, "view_history", mark) else None
+    audit.record_learner_read(actor, mark.learner, what="attendance_mark", institution_ids={mark.institution_id},
+                              authority_ids={mark.institution.local_authority_id} if mark.institution.local_authority_id else set())
+    return mark, history
 
 
 def outstanding_marks(actor: Actor, institution: Institution, code: str = NOT_YET_ESTABLISHED, limit: int = 200) -> list[AttendanceMark]:
@@ -652,3 +728,16 @@ def categories_of(institution_id: int) -> list[Any]:
     from commonroom.records.models import BehaviourCategory
 
     return list(BehaviourCategory.objects.filter(institution_id=institution_id).order_by("kind", "name"))
+
+
+def attendance_office_for(actor: Actor, learner: Learner) -> Institution:
+    """The institution (lowest id first) where the actor keeps this learner's attendance, or NotFound."""
+    from commonroom.authz.api import NotFound
+
+    institution = visible(actor, Institution, "amend_attendance").filter(
+        pk__in=Enrolment.objects.filter(learner=learner).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=actor.on)).values("institution_id")
+    ).order_by("pk").first()
+    if institution is None:
+        raise NotFound()
+    return institution

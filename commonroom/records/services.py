@@ -23,32 +23,25 @@ from commonroom.authz.actor import Actor
 from commonroom.authz.api import NotFound, can, require
 from commonroom.common.dates import today
 from commonroom.organisations.models import Institution
-from commonroom.people.models import Enrolment, Group, GroupMembership, Learner
+from commonroom.people.models import Enrolment, Group, Learner
 from commonroom.records.calendar import school_days, term_spans
 from commonroom.records.codes import CLOSURE_CODE, CODES, Session, code_problem
-from commonroom.records.models import AttendanceMark, MarkChange, Register
+from commonroom.records.models import REGISTER_SOURCES, AttendanceMark, MarkChange, Register, Source
+from commonroom.records.selectors import RollEntry, register_roll
 
 MAX_MINUTES_LATE = 600
 
 
 @dataclass(frozen=True)
 class MarkEntry:
-    """One learner's mark as submitted from a register, with the version of the mark the user saw."""
+    """One learner's mark as submitted from a register, with what the user saw of the mark."""
 
     learner_id: int
     code: str
     explanation: str = ""
-    minutes_late: int | None = None
+    minutes_late: int | None = None  # None: keep what is recorded
     seen_version: int = 0  # 0: the user saw no mark
-    seen_code: str | None = None  # the code the user saw; submitting it unchanged never overwrites a newer mark
-
-
-@dataclass(frozen=True)
-class RollEntry:
-    learner_id: int
-    name: str
-    enrolment_id: int
-    prospective: bool = False  # enrolment starts later: only Z can be recorded
+    seen_code: str | None = None  # the code the user saw (the page sends it)
 
 
 @dataclass
@@ -70,17 +63,20 @@ class Conflict:
 
 
 class RegisterConflict(ValidationError):
-    """Another device changed marks after this user opened the register. Nothing was saved."""
+    """Marks changed elsewhere after this user opened the register, or belong to the office. Nothing was saved."""
 
-    def __init__(self, conflicts: list[Conflict], message: str | None = None) -> None:
+    def __init__(self, conflicts: list[Conflict], message: str | None = None, *, office: bool = False) -> None:
         self.conflicts = conflicts
-        errors = {
+        if office:
+            template = _("%(name)s: the office recorded %(theirs)s (%(by)s); ask the office to change it.")
+        else:
+            template = _(
+                "%(name)s: another device recorded %(theirs)s (%(by)s) after you opened the register; "
+                "you chose %(yours)s. Check and save again."
+            )
+        errors: dict[str, list[str]] = {
             f"code_{c.learner_id}": [
-                _(
-                    "%(name)s: another device recorded %(theirs)s (%(by)s) after you opened the register; "
-                    "you chose %(yours)s. Check and save again."
-                )
-                % {"name": c.name, "theirs": c.theirs, "by": c.by or _("someone"), "yours": c.yours or _("no mark")}
+                template % {"name": c.name, "theirs": c.theirs, "by": c.by or _("someone"), "yours": c.yours or _("no mark")}
             ]
             for c in conflicts
         }
@@ -89,46 +85,31 @@ class RegisterConflict(ValidationError):
         super().__init__(errors)
 
 
-def register_roll(group: Group, day: datetime.date) -> list[RollEntry]:
-    """Learners on the group's register that day: members of the group enrolled at its institution
-    (those whose enrolment starts later are listed as prospective), in name order."""
-    members = (
-        GroupMembership.objects.filter(group=group, start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .values_list("learner_id", flat=True)
-    )
-    rows = (
-        Enrolment.objects.filter(institution_id=group.institution_id, learner_id__in=members)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .order_by("learner__person__family_name", "learner__person__given_name", "learner_id", "start_date")
-        .values_list("learner_id", "id", "start_date", "learner__person__given_name",
-                     "learner__person__preferred_name", "learner__person__family_name")
-    )
-    roll: dict[int, RollEntry] = {}
-    for learner_id, enrolment_id, start, given, preferred, family in rows:
-        if learner_id in roll and not roll[learner_id].prospective:
-            continue
-        roll[learner_id] = RollEntry(learner_id, f"{preferred or given} {family}", enrolment_id, start > day)
-    return list(roll.values())
-
-
 def _check_day(institution_id: int, day: datetime.date) -> str | None:
     if not any(True for _d in school_days(institution_id, day, day)):
         return _("%(day)s is not a school day (a weekday in term).") % {"day": day.strftime("%A %-d %B %Y")}
     return None
 
 
-def _entry_problem(entry: MarkEntry, session: str, roll: dict[int, RollEntry]) -> str | None:
+def _entry_problem(entry: MarkEntry, session: str, roll: dict[int, RollEntry]) -> tuple[str, str] | None:
+    """(field, message) for a bad entry, or None."""
     person = roll.get(entry.learner_id)
+    field_name = f"code_{entry.learner_id}"
     if person is None:
-        return _("Learner %(id)s is not on this register that day.") % {"id": entry.learner_id}
+        return field_name, _("Learner %(id)s is not on this register that day.") % {"id": entry.learner_id}
     problem = code_problem(entry.code, session, entry.explanation)
     if problem:
-        return f"{person.name}: {problem}"
+        needs_note = entry.code in CODES and CODES[entry.code].needs_explanation and not entry.explanation.strip()
+        return (f"note_{entry.learner_id}" if needs_note else field_name), f"{person.name}: {problem}"
     if person.prospective and entry.code != "Z":
-        return _("%(name)s is not yet on roll: only Z can be recorded.") % {"name": person.name}
+        return field_name, _("%(name)s is not yet on roll: only Z can be recorded.") % {"name": person.name}
+    if not person.prospective and entry.code == "Z":
+        return field_name, _("%(name)s is on roll: Z is only for a learner not yet admitted.") % {"name": person.name}
+    if entry.code == CLOSURE_CODE:
+        return field_name, _("%(name)s: record a planned closure (#) for the whole school from the attendance page.") % {
+            "name": person.name}
     if entry.minutes_late is not None and not 0 <= entry.minutes_late <= MAX_MINUTES_LATE:
-        return _("%(name)s: minutes late must be between 0 and %(max)s.") % {"name": person.name, "max": MAX_MINUTES_LATE}
+        return field_name, _("%(name)s: minutes late must be between 0 and %(max)s.") % {"name": person.name, "max": MAX_MINUTES_LATE}
     return None
 
 
@@ -146,12 +127,14 @@ def register_save(
     day: datetime.date,
     session: str,
     entries: Sequence[MarkEntry],
-    source: str = MarkChange.Source.REGISTER,
+    source: str = Source.REGISTER,
 ) -> SaveResult:
     """Save a statutory register: new marks are created, changed marks amended with history.
 
-    An entry whose mark changed on another device since the user saw it (its version moved on)
-    and that now differs is a conflict: nothing is saved and ``RegisterConflict`` names them.
+    Every learner on the register must have a mark once it is saved. An entry whose mark changed on
+    another device since the user saw it (its version moved on) and that now differs is a conflict;
+    so is a change, by someone who is not attendance staff, to a mark the office recorded (a planned
+    absence, a closure, a correction). Conflicts save nothing and ``RegisterConflict`` names them.
     """
     require(actor, "take_register", group)
     if session not in Session.values:
@@ -164,7 +147,7 @@ def register_save(
     problem = _check_day(group.institution_id, day)
     if problem:
         raise ValidationError({"__all__": problem})
-    roll = {row.learner_id: row for row in register_roll(group, day)}
+    roll = {row.learner_id: row for row in register_roll(actor, group, day)}
     errors: dict[str, list[str]] = {}
     seen: set[int] = set()
     for entry in entries:
@@ -173,9 +156,9 @@ def register_save(
         seen.add(entry.learner_id)
         if not entry.code:
             continue
-        problem = _entry_problem(entry, session, roll)
-        if problem:
-            errors.setdefault(f"code_{entry.learner_id}", []).append(problem)
+        found = _entry_problem(entry, session, roll)
+        if found:
+            errors.setdefault(found[0], []).append(found[1])
     if errors:
         raise ValidationError(errors)
     wanted = [entry for entry in entries if entry.code]
@@ -185,61 +168,72 @@ def register_save(
             existing = {
                 mark.learner_id: mark
                 for mark in AttendanceMark.objects.select_for_update().filter(
-                    institution_id=group.institution_id, date=day, session=session,
-                    learner_id__in=[entry.learner_id for entry in wanted],
+                    institution_id=group.institution_id, date=day, session=session, learner_id__in=list(roll),
                 )
             }
+            unmarked = [roll[pk].name for pk in roll if pk not in existing and pk not in {e.learner_id for e in wanted}]
+            if unmarked:
+                raise ValidationError({"__all__": [
+                    _("Mark everyone on the register before saving. Not marked: %(names)s.") % {"names": ", ".join(unmarked)}
+                ]})
             conflicts: list[Conflict] = []
+            office_owned: list[Conflict] = []
             to_create: list[AttendanceMark] = []
             to_update: list[AttendanceMark] = []
             changes: list[MarkChange] = []
             unchanged = 0
             for entry in wanted:
                 mark = existing.get(entry.learner_id)
+                name = roll[entry.learner_id].name
+                note = entry.explanation.strip()
                 if mark is None:
                     if entry.seen_version:
-                        # The user saw a mark that no longer exists: marks are never deleted, so this
-                        # can only be a stale or forged form. Treat it as a conflict.
-                        conflicts.append(Conflict(entry.learner_id, roll[entry.learner_id].name, entry.code, "–", "", 0))
+                        # The user saw a mark that no longer exists: marks are never deleted, so the form is stale.
+                        conflicts.append(Conflict(entry.learner_id, name, entry.code, "–", "", 0))
                         continue
                     to_create.append(AttendanceMark(
                         institution_id=group.institution_id, learner_id=entry.learner_id,
                         enrolment_id=roll[entry.learner_id].enrolment_id, date=day, session=session, code=entry.code,
-                        explanation=entry.explanation.strip(), minutes_late=entry.minutes_late,
+                        explanation=note, minutes_late=entry.minutes_late, source=source,
                         recorded_by_id=actor.person_id, changed_by_id=actor.person_id,
                     ))
                     continue
-                same = (mark.code, mark.explanation, mark.minutes_late) == (
-                    entry.code, entry.explanation.strip(), entry.minutes_late)
-                if same:
+                minutes = mark.minutes_late if entry.minutes_late is None else entry.minutes_late
+                if (mark.code, mark.explanation, mark.minutes_late) == (entry.code, note, minutes):
                     unchanged += 1
                     continue
-                if mark.version != entry.seen_version and entry.seen_code is not None and entry.code == entry.seen_code:
+                moved_on = mark.version != entry.seen_version
+                if moved_on and entry.seen_code == entry.code and note == mark.explanation and entry.minutes_late is None:
                     unchanged += 1  # the user left it as it was; another device's newer mark stands
                     continue
-                if mark.version != entry.seen_version:
-                    conflicts.append(Conflict(entry.learner_id, roll[entry.learner_id].name, entry.code, mark.code,
-                                              str(mark.changed_by_id or ""), mark.version))
+                if moved_on:
+                    conflicts.append(Conflict(entry.learner_id, name, entry.code, mark.code, str(mark.changed_by_id or ""),
+                                              mark.version))
+                    continue
+                if not office and mark.source not in REGISTER_SOURCES:
+                    office_owned.append(Conflict(entry.learner_id, name, entry.code, mark.code,
+                                                 str(mark.changed_by_id or ""), mark.version))
                     continue
                 changes.append(MarkChange(
                     institution_id=mark.institution_id, mark=mark, from_code=mark.code, to_code=entry.code,
-                    from_explanation=mark.explanation, to_explanation=entry.explanation.strip(), source=source,
-                    changed_by_id=actor.person_id,
+                    from_explanation=mark.explanation, to_explanation=note, from_minutes_late=mark.minutes_late,
+                    to_minutes_late=minutes, source=source, changed_by_id=actor.person_id,
                 ))
-                mark.code, mark.explanation, mark.minutes_late = entry.code, entry.explanation.strip(), entry.minutes_late
+                mark.code, mark.explanation, mark.minutes_late, mark.source = entry.code, note, minutes, source
                 mark.version += 1
                 mark.changed_by_id = actor.person_id
                 mark.updated_at = now
                 to_update.append(mark)
-            if conflicts:
-                names = _person_names(int(c.by) for c in conflicts if c.by)
-                for c in conflicts:
-                    c.by = names.get(int(c.by), "") if c.by else ""
-                raise RegisterConflict(conflicts)
+            for found_conflicts, is_office in ((conflicts, False), (office_owned, True)):
+                if found_conflicts:
+                    names = _person_names(int(c.by) for c in found_conflicts if c.by)
+                    for c in found_conflicts:
+                        c.by = names.get(int(c.by), "") if c.by else ""
+                    raise RegisterConflict(found_conflicts, office=is_office)
             AttendanceMark.objects.bulk_create(to_create)
             if to_update:
                 AttendanceMark.objects.bulk_update(
-                    to_update, ["code", "explanation", "minutes_late", "version", "changed_by", "updated_at"]
+                    to_update, ["code", "explanation", "minutes_late", "source", "version", "changed_by", "updated_at"]
                 )
                 MarkChange.objects.bulk_create(changes)
             register, created = Register.objects.get_or_create(
@@ -272,7 +266,7 @@ def mark_amend(
     reason: str,
     seen_version: int,
     minutes_late: int | None = None,
-    source: str = MarkChange.Source.OFFICE,
+    source: str = Source.OFFICE,
 ) -> AttendanceMark:
     """An attendance officer corrects one mark (N to a final code, L to U, ...), saying why."""
     require(actor, "amend", mark)
@@ -280,6 +274,8 @@ def mark_amend(
     problem = code_problem(code, mark.session, explanation)
     if problem:
         errors["code" if code not in CODES or not CODES[code].needs_explanation else "explanation"] = [problem]
+    elif code == CLOSURE_CODE:
+        errors["code"] = [_("Record a planned closure (#) for the whole school from the attendance page.")]
     if not reason.strip():
         errors["reason"] = [_("Say why the mark is changing: the reason is kept with the register.")]
     if minutes_late is not None and not 0 <= minutes_late <= MAX_MINUTES_LATE:
@@ -295,14 +291,15 @@ def mark_amend(
             raise ValidationError({"code": [_("That is already the mark: nothing to change.")]})
         MarkChange.objects.create(
             institution_id=locked.institution_id, mark=locked, from_code=locked.code, to_code=code,
-            from_explanation=locked.explanation, to_explanation=explanation.strip(), reason=reason.strip(),
+            from_explanation=locked.explanation, to_explanation=explanation.strip(),
+            from_minutes_late=locked.minutes_late, to_minutes_late=minutes_late, reason=reason.strip(),
             source=source, changed_by_id=actor.person_id,
         )
         before = locked.code
-        locked.code, locked.explanation, locked.minutes_late = code, explanation.strip(), minutes_late
+        locked.code, locked.explanation, locked.minutes_late, locked.source = code, explanation.strip(), minutes_late, source
         locked.version += 1
         locked.changed_by_id = actor.person_id
-        locked.save(update_fields=["code", "explanation", "minutes_late", "version", "changed_by", "updated_at"])
+        locked.save(update_fields=["code", "explanation", "minutes_late", "source", "version", "changed_by", "updated_at"])
         audit.record(actor, "attendance.mark_amended", locked, learner_id=locked.learner_id,
                      institution_id=locked.institution_id, detail={"from": before, "to": code})
     return locked
@@ -331,38 +328,49 @@ def _write_range(
     *, actor: Actor, institution_id: int, cells: list[tuple[int, int, datetime.date, str]], code: str, explanation: str,
     reason: str, source: str,
 ) -> RangeResult:
-    """Create or change (with history) the marks of (learner, enrolment, day, session) cells, in bulk."""
+    """Create or change (with history) the marks of (learner, enrolment, day, session) cells, in bulk.
+    A clash with a save at the same moment is refused with a clear error, and nothing is written."""
     result = RangeResult()
     learner_ids = sorted({cell[0] for cell in cells})
     days = sorted({cell[2] for cell in cells})
-    existing = {
-        (m.learner_id, m.date, m.session): m
-        for m in AttendanceMark.objects.select_for_update().filter(
-            institution_id=institution_id, learner_id__in=learner_ids, date__gte=days[0], date__lte=days[-1]
-        )
-    } if cells else {}
     now = timezone.now()
-    to_create, to_update, changes = [], [], []
-    for learner_id, enrolment_id, day, session in cells:
-        mark = existing.get((learner_id, day, session))
-        if mark is None:
-            to_create.append(AttendanceMark(
-                institution_id=institution_id, learner_id=learner_id, enrolment_id=enrolment_id, date=day,
-                session=session, code=code, explanation=explanation, recorded_by_id=actor.person_id,
-                changed_by_id=actor.person_id,
-            ))
-        elif (mark.code, mark.explanation) != (code, explanation):
-            changes.append(MarkChange(
-                institution_id=institution_id, mark=mark, from_code=mark.code, to_code=code,
-                from_explanation=mark.explanation, to_explanation=explanation, reason=reason, source=source,
-                changed_by_id=actor.person_id,
-            ))
-            mark.code, mark.explanation, mark.version = code, explanation, mark.version + 1
-            mark.changed_by_id, mark.updated_at = actor.person_id, now
-            to_update.append(mark)
-    AttendanceMark.objects.bulk_create(to_create, batch_size=1000)
-    AttendanceMark.objects.bulk_update(to_update, ["code", "explanation", "version", "changed_by", "updated_at"], batch_size=500)
-    MarkChange.objects.bulk_create(changes, batch_size=1000)
+    try:
+        with transaction.atomic():
+            existing = {
+                (m.learner_id, m.date, m.session): m
+                for m in AttendanceMark.objects.select_for_update().filter(
+                    institution_id=institution_id, learner_id__in=learner_ids, date__gte=days[0], date__lte=days[-1]
+                )
+            } if cells else {}
+            to_create, to_update, changes = [], [], []
+            for learner_id, enrolment_id, day, session in cells:
+                mark = existing.get((learner_id, day, session))
+                if mark is None:
+                    to_create.append(AttendanceMark(
+                        institution_id=institution_id, learner_id=learner_id, enrolment_id=enrolment_id, date=day,
+                        session=session, code=code, explanation=explanation, source=source,
+                        recorded_by_id=actor.person_id, changed_by_id=actor.person_id,
+                    ))
+                elif (mark.code, mark.explanation) != (code, explanation):
+                    changes.append(MarkChange(
+                        institution_id=institution_id, mark=mark, from_code=mark.code, to_code=code,
+                        from_explanation=mark.explanation, to_explanation=explanation,
+                        from_minutes_late=mark.minutes_late, to_minutes_late=None, reason=reason, source=source,
+                        changed_by_id=actor.person_id,
+                    ))
+                    mark.code, mark.explanation, mark.minutes_late, mark.source = code, explanation, None, source
+                    mark.version += 1
+                    mark.changed_by_id, mark.updated_at = actor.person_id, now
+                    to_update.append(mark)
+            AttendanceMark.objects.bulk_create(to_create, batch_size=1000)
+            AttendanceMark.objects.bulk_update(
+                to_update, ["code", "explanation", "minutes_late", "source", "version", "changed_by", "updated_at"],
+                batch_size=500,
+            )
+            MarkChange.objects.bulk_create(changes, batch_size=1000)
+    except IntegrityError:
+        raise ValidationError({"__all__": [_(
+            "Someone saved some of these marks at the same moment. Nothing was recorded: try again.")]}) from None
     result.created, result.changed = len(to_create), len(to_update)
     return result
 
@@ -382,7 +390,7 @@ def planned_absence(
     """Record a known absence (a medical appointment, an interview, study leave) for a run of
     sessions, usually in the future. Sessions already marked are changed, with history."""
     require(actor, "amend_attendance", institution)
-    require(actor, "view", learner)
+    require(actor, "change", learner)
     errors: dict[str, list[str]] = {}
     if (last, last_session) < (first, first_session):
         errors["last"] = [_("The last session must not be before the first.")]
@@ -391,8 +399,8 @@ def planned_absence(
     problem = code_problem(code, first_session, explanation)
     if problem:
         errors["explanation" if code in CODES and CODES[code].needs_explanation else "code"] = [problem]
-    elif CODES[code].category == "present":
-        errors["code"] = [_("A planned absence needs an absence or activity code, not a present mark.")]
+    elif CODES[code].category in ("present", "administrative"):
+        errors["code"] = [_("A planned absence needs an absence, activity or not-possible code.")]
     if errors:
         raise ValidationError(errors)
     sessions = _sessions_between(institution.pk, first, first_session, last, last_session)
@@ -412,7 +420,7 @@ def planned_absence(
     with transaction.atomic():
         result = _write_range(actor=actor, institution_id=institution.pk, cells=cells, code=code,
                               explanation=explanation.strip(), reason=explanation.strip() or _("Planned absence"),
-                              source=MarkChange.Source.PLANNED)
+                              source=Source.PLANNED)
         result.sessions = sessions
         audit.record(actor, "attendance.planned_absence", learner, learner_id=learner.pk, institution_id=institution.pk,
                      detail={"code": code, "from": f"{first} {first_session}", "to": f"{last} {last_session}",
@@ -438,20 +446,18 @@ def closure_record(
     on_roll = list(
         Enrolment.objects.filter(institution=institution, start_date__lte=day)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .order_by("learner_id", "-start_date").values_list("learner_id", "id")
+        .order_by("learner_id", "start_date").values_list("learner_id", "id")
     )
-    enrolment_of = dict(reversed(on_roll))
+    enrolment_of = dict(on_roll)  # the latest-starting enrolment in force wins
     cells = [(learner_id, enrolment_id, day, str(s)) for learner_id, enrolment_id in sorted(enrolment_of.items())
              for s in sessions]
     with transaction.atomic():
         result = _write_range(actor=actor, institution_id=institution.pk, cells=cells, code=CLOSURE_CODE,
-                              explanation=reason.strip(), reason=reason.strip(), source=MarkChange.Source.CLOSURE)
+                              explanation=reason.strip(), reason=reason.strip(), source=Source.CLOSURE)
         result.sessions = [(day, str(s)) for s in sessions]
         audit.record(actor, "attendance.closure", institution, institution_id=institution.pk,
                      detail={"date": day.isoformat(), "sessions": list(sessions), "learners": len(enrolment_of)})
     return result
-
-
 
 
 # Behaviour and rewards ---------------------------------------------------------------------------

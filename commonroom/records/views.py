@@ -32,7 +32,6 @@ from commonroom.records.forms import (
     RegisterForm,
     RewardForm,
 )
-from commonroom.records.models import AttendanceMark
 
 
 def _range(request: HttpRequest, institution_id: int | None) -> tuple[DateRangeForm, Any, Any]:
@@ -59,7 +58,7 @@ def _entries(form: RegisterForm) -> list[services.MarkEntry]:
         pk = row.roll.learner_id
         code = form.cleaned_data.get(f"code_{pk}") or ""
         seen = form.cleaned_data.get(f"seen_{pk}") or 0
-        was = form.data.get(f"was_{pk}")
+        was = form.cleaned_data.get(f"was_{pk}")
         entries.append(services.MarkEntry(pk, code, form.cleaned_data.get(f"note_{pk}") or "", None, seen, was))
     return entries
 
@@ -123,8 +122,7 @@ def register_take(request: HttpRequest, pk: int, day: Any, session: str) -> Http
 def mark_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A mark, its whole history, and (for attendance staff) the form to correct it."""
     actor = actor_for(request)
-    mark = get_for(actor, AttendanceMark, pk, queryset=AttendanceMark.objects.select_related(
-        "learner__person", "institution", "recorded_by", "changed_by"))
+    mark, history = selectors.mark_for(actor, pk)
     may_amend = can(actor, "amend", mark)
     form = None
     if may_amend:
@@ -144,10 +142,12 @@ def mark_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("records:mark_detail", mark.pk)
     elif request.method == "POST":
         raise NotFound()
-    history = selectors.mark_history(mark)
-    original = history[0].from_code if history else mark.code
+    first = history[0] if history else None
+    original = first.from_code if first else mark.code
     return render(request, "records/mark_detail.html", {
-        "mark": mark, "form": form, "history": history, "original": CODES[original].label if original in CODES else original,
+        "mark": mark, "form": form, "history": history, "show_history": history is not None,
+        "original": CODES[original].label if original in CODES else original,
+        "original_explanation": first.from_explanation if first else mark.explanation,
     })
 
 
@@ -155,8 +155,12 @@ def _chart(weeks: list[dict[str, Any]]) -> dict[str, Any]:
     """Bar geometry for a week-by-week chart in a 100-high SVG: one 10-wide slot per week."""
     bars = []
     for index, week in enumerate(weeks):
-        pct = float(week["figures"].attendance_pct or 0)
-        bars.append({"x": index * 10 + 1, "y": round(100 - pct, 1), "height": round(pct, 1), "low": week["figures"].persistent})
+        figures = week["figures"]
+        pct = float(figures.attendance_pct or 0)
+        label = (_("Week beginning %(day)s: %(pct)s%% attendance") % {"day": week["week"].strftime("%-d %b"), "pct": figures.attendance_pct}
+                 if figures.possible else _("Week beginning %(day)s: no possible sessions") % {"day": week["week"].strftime("%-d %b")})
+        bars.append({"x": index * 10 + 1, "y": round(100 - pct, 1), "height": round(pct, 1), "low": figures.persistent,
+                     "empty": not figures.possible, "label": label})
     return {"width": max(len(weeks), 1) * 10, "bars": bars}
 
 
@@ -175,10 +179,7 @@ def learner_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def planned_absence(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request)
     learner = get_for(actor, Learner, pk, action="change", queryset=Learner.objects.select_related("person"))
-    institution = visible(actor, Institution, "amend_attendance").filter(
-        pk__in=learner.enrolments.values("institution_id")).order_by("pk").first()
-    if institution is None:
-        raise NotFound()
+    institution = selectors.attendance_office_for(actor, learner)
     form = PlannedAbsenceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -246,9 +247,9 @@ def group_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request)
     group = get_for(actor, Group, pk, action="view_attendance")
     range_form, start, end = _range(request, group.institution_id)
-    group, figures = selectors.group_figures(actor, pk, start, end)
+    data = selectors.group_figures(actor, pk, start, end)
     return render(request, "records/group_attendance.html", {
-        "group": group, "figures": figures, "range_form": range_form, "start": start, "end": end,
+        "group": data.group, "figures": data.figures, "data": data, "range_form": range_form, "start": start, "end": end,
     })
 
 

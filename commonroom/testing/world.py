@@ -13,7 +13,8 @@ in la2) and one institution without an authority (``solo``). In each institution
     <inst>.learnerB1, <inst>.learnerB2   in form B (tutored by nobody with an account)
     <inst>.leaver    enrolment ended last term: nobody at the school sees them any more
 
-Every learner has an AM (/) and a PM (N) attendance mark six weeks ago.
+Every learner has an AM (/) and a PM (N) attendance mark six weeks ago. At a1 and b1 there is an
+incident six weeks ago (learnerA1 instigator, learnerB1 affected) and a reward for learnerA2.
 
 Across institutions:
 
@@ -198,6 +199,28 @@ def build_world() -> World:
     _account(world, "parent.barred", _person(world, "parent.barred", "Chris", "Barred"))
     link("parent.barred>a1.learnerA1", world.people["parent.barred"], "a1.learnerA1", barred=True)
     link("a1.teacher2>a1.learnerA1", world.people["a1.teacher2"], "a1.learnerA1", barred=True, priority=3)
+    # Behaviour: at a1 and b1, an incident six weeks ago (recorded by the teacher, followed up by the tutor)
+    # with learnerA1 as instigator and learnerB1 affected, and a reward for learnerA2.
+    from django.utils import timezone
+
+    from commonroom.records.models import BehaviourCategory, Incident, IncidentLearner, Reward
+
+    for key in ("a1", "b1"):
+        inst = world.institutions[key]
+        incident_kind = BehaviourCategory.objects.create(institution=inst, kind="incident", name="Disrupting learning",
+                                                         points=2)
+        reward_kind = BehaviourCategory.objects.create(institution=inst, kind="reward", name="Commendation", points=1)
+        incident = Incident.objects.create(
+            institution=inst, category=incident_kind, severity=1, occurred_at=timezone.now() - datetime.timedelta(days=43),
+            location="Room 4", description="Talking over the teacher", recorded_by=world.people[f"{key}.teacher"],
+            follow_up_owner=world.people[f"{key}.tutor"],
+        )
+        IncidentLearner.objects.create(institution=inst, incident=incident, learner=world.learners[f"{key}.learnerA1"],
+                                       role="instigator", points=2)
+        IncidentLearner.objects.create(institution=inst, incident=incident, learner=world.learners[f"{key}.learnerB1"],
+                                       role="target")
+        Reward.objects.create(institution=inst, category=reward_kind, learner=world.learners[f"{key}.learnerA2"], points=1,
+                              awarded_on=today() - datetime.timedelta(days=43), recorded_by=world.people[f"{key}.teacher"])
     # Authority and platform.
     for la in ("la1", "la2"):
         person = _person(world, f"{la}.officer", "Officer", la.upper())

@@ -205,7 +205,7 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/groups/{group_id}/register"): Spec(lambda w, t: "", oracle.may_take_register, GROUPS),
     ("put", "/api/v1/groups/{group_id}/register"): Spec(
         lambda w, t: "", oracle.may_take_register, GROUPS,
-        body=lambda w, t: {"date": _today().isoformat(), "session": "AM", "marks": []},
+        body=lambda w, t: _register_body(w, t),
     ),
     ("get", "/api/v1/attendance/marks/{mark_id}"): Spec(lambda w, t: "", oracle.may_view_learner, MARKED),
     ("post", "/api/v1/attendance/marks/{mark_id}/amend"): Spec(
@@ -219,6 +219,7 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/institutions/{institution_id}/attendance/absentees"): Spec(
         lambda w, t: "", oracle.may_view_institution_attendance, INSTITUTIONS
     ),
+    ("get", "/api/v1/groups/{group_id}/attendance"): Spec(lambda w, t: "", oracle.may_view_group_attendance, GROUPS),
     ("get", "/api/v1/learners/{learner_id}/behaviour"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
     ("get", "/api/v1/incidents/{incident_id}"): Spec(lambda w, t: "", oracle.may_view_incident, ["a1", "b1"]),
     ("get", "/api/v1/institutions/{institution_id}/behaviour"): Spec(
@@ -233,6 +234,15 @@ API_SPECS: dict[tuple[str, str], Spec] = {
         ok=(201,), body=lambda w, t: _reward_body(w, t),
     ),
 }
+
+
+def _register_body(world: World, group: str) -> dict:
+    """Everyone on the group's register marked present (a register is saved whole)."""
+    inst, suffix = group.split(".")
+    members = oracle.GROUP_MEMBERS[suffix]
+    marks = [{"learner_id": world.learners[f"{inst}.{who}"].pk, "code": "/",
+              "seen_version": 1 if f"{inst}.{who}" in MARKED else 0} for who in sorted(members)]
+    return {"date": _today().isoformat(), "session": "AM", "marks": marks}
 
 
 def _category(world: World, learner: str, kind: str) -> int:

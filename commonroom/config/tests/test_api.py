@@ -33,6 +33,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/institutions/{institution_id}/attendance"),
     ("get", "/api/v1/institutions/{institution_id}/attendance/absentees"),
     ("get", "/api/v1/learners/{learner_id}/behaviour"),
+    ("get", "/api/v1/groups/{group_id}/attendance"),
     ("post", "/api/v1/incidents"),
     ("get", "/api/v1/incidents/{incident_id}"),
     ("post", "/api/v1/rewards"),

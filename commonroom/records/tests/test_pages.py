@@ -53,8 +53,9 @@ def test_a_stale_register_shows_the_conflict_and_keeps_the_other_devices_mark(cl
 
 def test_office_corrects_a_mark_through_the_page(client, world) -> None:
     client.force_login(world.users["a1.tutor"])
-    a1, _a2 = _ids(world)
-    client.post(_register_url(world), {"action": "save", f"code_{a1}": "N", f"seen_{a1}": 0, f"was_{a1}": ""})
+    a1, a2 = _ids(world)
+    client.post(_register_url(world), {"action": "save", f"code_{a1}": "N", f"seen_{a1}": 0, f"was_{a1}": "",
+                                       f"code_{a2}": "/", f"seen_{a2}": 0, f"was_{a2}": ""})
     mark = AttendanceMark.objects.get(learner_id=a1, date=today())
     client.force_login(world.users["a1.office"])
     url = f"/attendance/marks/{mark.pk}/"

@@ -86,7 +86,8 @@ def test_saving_a_register_takes_the_same_queries_for_2_or_30_learners(world) ->
 def test_changing_a_mark_keeps_history(world) -> None:
     actor = world.actor("a1.tutor")
     form = world.groups["a1.formA"]
-    services.register_save(actor=actor, group=form, day=today(), session="AM", entries=_entries(world, {"a1.learnerA1": "/"}))
+    services.register_save(actor=actor, group=form, day=today(), session="AM",
+                           entries=_entries(world, {"a1.learnerA1": "/", "a1.learnerA2": "/"}))
     mark = AttendanceMark.objects.get(learner=world.learners["a1.learnerA1"], date=today(), session="AM")
     services.register_save(actor=actor, group=form, day=today(), session="AM",
                            entries=_entries(world, {"a1.learnerA1": "L"}, {"a1.learnerA1": mark.version}))
@@ -164,7 +165,11 @@ def test_tutors_take_todays_register_only(world) -> None:
         services.register_save(actor=tutor, group=form, day=past, session="AM", entries=[])
     # Attendance staff may complete a past register.
     services.register_save(actor=world.actor("a1.office"), group=form, day=past, session="AM",
-                           entries=_entries(world, {"a1.learnerA1": "/"}))
+                           entries=_entries(world, {"a1.learnerA1": "/", "a1.learnerA2": "/"}))
+    # Everyone on the register must be marked.
+    with pytest.raises(ValidationError, match="Not marked"):
+        services.register_save(actor=world.actor("a1.office"), group=form, day=past, session="PM",
+                               entries=_entries(world, {"a1.learnerA1": "\\"}))
 
 
 def test_not_a_school_day(world) -> None:
@@ -176,7 +181,7 @@ def test_not_a_school_day(world) -> None:
 
 def test_office_replaces_n_with_a_final_code_with_a_reason(world) -> None:
     services.register_save(actor=world.actor("a1.tutor"), group=world.groups["a1.formA"], day=today(), session="AM",
-                           entries=_entries(world, {"a1.learnerA1": "N"}))
+                           entries=_entries(world, {"a1.learnerA1": "N", "a1.learnerA2": "/"}))
     mark = AttendanceMark.objects.get(code="N", date=today())
     office = world.actor("a1.office")
     with pytest.raises(ValidationError) as caught:
@@ -209,7 +214,7 @@ def test_planned_absence_and_closure(world) -> None:
     with pytest.raises(NotFound):
         services.closure_record(actor=world.actor("a1.tutor"), institution=world.institutions["a1"], day=monday,
                                 sessions=["AM"], reason="x")
-    with pytest.raises(ValidationError, match="present"):
+    with pytest.raises(ValidationError, match="absence, activity"):
         services.planned_absence(actor=office, learner=learner, institution=world.institutions["a1"], first=monday,
                                  first_session="AM", last=monday, last_session="AM", code="/", explanation="")
 
@@ -276,3 +281,75 @@ def test_the_api_saves_a_register_and_reports_conflicts(client, world) -> None:
     assert bad.status_code == 422 and "2024" in bad.content.decode()
     got = client.get(f"{url}?date={today().isoformat()}&session=AM").json()
     assert got["taken"] is True
+
+
+def test_a_tutor_cannot_overwrite_the_offices_marks_and_minutes_late_survive(world) -> None:
+    office, tutor, form = world.actor("a1.office"), world.actor("a1.tutor"), world.groups["a1.formA"]
+    a1, a2 = world.learners["a1.learnerA1"], world.learners["a1.learnerA2"]
+    services.planned_absence(actor=office, learner=a1, institution=world.institutions["a1"], first=today(),
+                             first_session="AM", last=today(), last_session="AM", code="M", explanation="Dentist")
+    with pytest.raises(RegisterConflict, match="ask the office"):
+        services.register_save(actor=tutor, group=form, day=today(), session="AM", entries=[
+            MarkEntry(a1.pk, "/", seen_version=1, seen_code="M"), MarkEntry(a2.pk, "/")])
+    # Left as the office recorded it, the register saves.
+    services.register_save(actor=tutor, group=form, day=today(), session="AM", entries=[
+        MarkEntry(a1.pk, "M", "Dentist", seen_version=1, seen_code="M"), MarkEntry(a2.pk, "L")])
+    late = AttendanceMark.objects.get(learner=a2, date=today(), session="AM")
+    services.mark_amend(actor=office, mark=late, code="L", explanation="", reason="Signed in late", seen_version=1,
+                        minutes_late=12)
+    # The tutor saves again without touching anything: the minutes late are kept, nothing is written.
+    result = services.register_save(actor=tutor, group=form, day=today(), session="AM", entries=[
+        MarkEntry(a1.pk, "M", "Dentist", seen_version=1, seen_code="M"), MarkEntry(a2.pk, "L", seen_version=2, seen_code="L")])
+    late.refresh_from_db()
+    assert (result.changed, late.minutes_late, late.version) == (0, 12, 2)
+    change = MarkChange.objects.get(mark=late)
+    assert (change.from_minutes_late, change.to_minutes_late) == (None, 12)
+
+
+def test_a_barred_tutor_never_sees_the_learner_on_the_register(world) -> None:
+    from commonroom.people.models import GroupStaff
+
+    GroupStaff.objects.create(institution=world.institutions["a1"], group=world.groups["a1.formA"],
+                              person=world.people["a1.teacher2"], role="tutor", start_date=today())
+    teacher2 = world.actor("a1.teacher2")
+    sheet = selectors.register_sheet(teacher2, world.groups["a1.formA"].pk, today(), "AM")
+    assert [row.roll.learner_id for row in sheet.rows] == [world.learners["a1.learnerA2"].pk]
+    with pytest.raises(ValidationError, match="not on this register"):
+        services.register_save(actor=teacher2, group=world.groups["a1.formA"], day=today(), session="AM",
+                               entries=_entries(world, {"a1.learnerA1": "/", "a1.learnerA2": "/"}))
+
+
+def test_leavers_stay_in_the_schools_figures_and_lists(world) -> None:
+    office = world.actor("a1.office")
+    leaver = world.learners["a1.leaver"]
+    start = today() - datetime.timedelta(days=60)
+    _institution, page = selectors.persistent_absentees(office, world.institutions["a1"].pk, start, today())
+    rows = {row.learner.pk: row for row in page.object_list}
+    # The world gives everyone one / and one N six weeks ago: 50% absence, the leaver included.
+    assert leaver.pk in rows and rows[leaver.pk].openable is False
+    inst = selectors.institution_attendance(office, world.institutions["a1"].pk, start, today())
+    assert inst.persistent == len(rows) == inst.severe
+    mark = AttendanceMark.objects.get(learner=leaver, session="PM")
+    assert selectors.mark_for(office, mark.pk)[1] == []  # staff see the (empty) history
+    assert selectors.mark_for(world.actor("a1.learnerA1"), AttendanceMark.objects.get(
+        learner=world.learners["a1.learnerA1"], session="PM").pk)[1] is None  # a learner does not see who changed it
+
+
+def test_year_and_group_figures_count_each_session_once(world) -> None:
+    from commonroom.people.models import GroupMembership
+
+    office = world.actor("a1.head")
+    start = today() - datetime.timedelta(days=60)
+    # An old, ended year-group membership must not double-count.
+    GroupMembership.objects.create(institution=world.institutions["a1"], group=world.groups["a1.year10"],
+                                   learner=world.learners["a1.learnerA1"], start_date=start - datetime.timedelta(days=400),
+                                   end_date=start - datetime.timedelta(days=300))
+    inst = selectors.institution_attendance(office, world.institutions["a1"].pk, start, today())
+    # Everyone was in Year 10 on the day of the world's marks (the leaver too): each session counts once.
+    assert [row["figures"].possible for row in inst.by_year] == [inst.figures.possible] == [10]
+    # A learner who joined form B yesterday brings no earlier sessions to form B.
+    GroupMembership.objects.create(institution=world.institutions["a1"], group=world.groups["a1.formB"],
+                                   learner=world.learners["a1.learnerA1"], start_date=today() - datetime.timedelta(days=1))
+    group = selectors.group_figures(office, world.groups["a1.formB"].pk, start, today())
+    assert group.figures.possible == 4  # B1 and B2, one / and one N each
+    assert group.persistent == 2 and group.severe == 2
