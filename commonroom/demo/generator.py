@@ -917,7 +917,7 @@ _ABSENCE_PROFILES = ((0.74, 0.025), (0.18, 0.07), (0.07, 0.16), (0.01, 0.6))
 _ABSENCE_CODES = ("I",) * 11 + ("M",) * 2 + ("O", "G", "U", "R", "C2", "E", "S")
 _MARK_COLUMNS = (
     "institution_id", "learner_id", "enrolment_id", "date", "session", "code", "explanation", "minutes_late",
-    "version", "created_at", "updated_at",
+    "version", "source", "created_at", "updated_at",
 )
 
 
@@ -964,7 +964,7 @@ def _write_attendance(plan: DemoPlan, today: datetime.date, seed: int, say: Any)
                         else:
                             code = present
                         late = rng.randint(3, 25) if code == "L" else None
-                        batch.append((inst.id, lr.person.id, enrolment, day, session, code, "", late, 1, stamp, stamp))
+                        batch.append((inst.id, lr.person.id, enrolment, day, session, code, "", late, 1, "register", stamp, stamp))
                 if len(batch) >= 20_000:
                     cursor.executemany(sql, batch)
                     total += len(batch)
@@ -975,6 +975,79 @@ def _write_attendance(plan: DemoPlan, today: datetime.date, seed: int, say: Any)
             cursor.executemany(sql, batch)
             total += len(batch)
     return total
+
+
+INCIDENT_CATEGORIES = (("Disrupting learning", 2), ("Lateness to lesson", 1), ("Unkind behaviour", 3),
+                       ("Refusing instructions", 3), ("Damage to property", 4), ("Bullying", 5))
+REWARD_CATEGORIES = (("Merit", 1), ("Excellent homework", 2), ("Helping others", 2), ("Star of the week", 5))
+_LOCATIONS = ("Classroom", "Corridor", "Playground", "Dining hall", "Library", "Sports hall")
+
+
+def _write_behaviour(plan: DemoPlan, today: datetime.date, seed: int) -> str:
+    """Each school's categories, and this term's incidents and rewards: a few learners have many incidents
+    (some over the alert threshold), most have none; rewards are common."""
+    from commonroom.records.models import BehaviourCategory, Incident, IncidentLearner, Reward
+
+    rng = random.Random(seed + 2)
+    term_start = next((first for _n, first, last in term_pattern(plan.year_start.year) if first <= today <= last),
+                      plan.year_start)
+    days = _school_days(max(term_start, today - datetime.timedelta(days=70)), today - datetime.timedelta(days=1))
+    if not days:
+        return "no behaviour (no school days yet this term)"
+    categories = [
+        BehaviourCategory(institution_id=inst.id, kind=kind, name=name, points=points)
+        for inst in plan.institutions
+        for kind, table in (("incident", INCIDENT_CATEGORIES), ("reward", REWARD_CATEGORIES))
+        for name, points in table
+    ]
+    BehaviourCategory.objects.bulk_create(categories)
+    by_inst: dict[tuple[int, str], list[BehaviourCategory]] = {}
+    for category in categories:
+        by_inst.setdefault((category.institution_id, category.kind), []).append(category)
+    teachers = {inst.id: [p for _g, p, role in inst.group_staff if role == GroupStaff.Role.TEACHER] for inst in plan.institutions}
+    tutors = {inst.id: [p for _g, p, role in inst.group_staff if role == GroupStaff.Role.TUTOR] for inst in plan.institutions}
+    incidents: list[Incident] = []
+    involved: list[list[tuple[int, str]]] = []
+    rewards: list[Reward] = []
+    for inst in plan.institutions:
+        staff = teachers[inst.id] or tutors[inst.id]
+        if not staff:
+            continue
+        learners = [lr for lr in inst.learners if lr.start <= days[0]]
+        troubled = rng.sample(learners, max(1, len(learners) // 40)) if learners else []
+        for lr in learners:
+            count = rng.randint(3, 8) if lr in troubled else (1 if rng.random() < 0.15 else 0)
+            for _ in range(count):
+                day = rng.choice(days[-15:] if lr in troubled else days)
+                when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(9, 15), rng.choice((0, 15, 30, 45)))))
+                category = rng.choice(by_inst[(inst.id, "incident")][:4] if lr not in troubled else by_inst[(inst.id, "incident")])
+                incidents.append(Incident(
+                    institution_id=inst.id, category_id=category.pk, severity=min(4, 1 + category.points // 2),
+                    occurred_at=when, location=rng.choice(_LOCATIONS),
+                    description=f"{category.name} (generated demo record)", action_taken="Spoke to the learner",
+                    recorded_by_id=rng.choice(staff).id,
+                    follow_up_owner_id=rng.choice(tutors[inst.id]).id if tutors[inst.id] and category.points >= 3 else None,
+                ))
+                people = [(lr.person.id, "instigator")]
+                others = [o for o in rng.sample(learners, min(2, len(learners))) if o is not lr]
+                if others and rng.random() < 0.4:
+                    people.append((others[0].person.id, rng.choice(("participant", "target", "witness"))))
+                involved.append(people)
+            for _ in range(rng.choice((0, 1, 1, 2, 3))):
+                category = rng.choice(by_inst[(inst.id, "reward")])
+                rewards.append(Reward(institution_id=inst.id, category_id=category.pk, learner_id=lr.person.id,
+                                      points=category.points, awarded_on=rng.choice(days), note="Generated demo record",
+                                      recorded_by_id=rng.choice(staff).id))
+    Incident.objects.bulk_create(incidents, batch_size=2000)
+    points = {c.pk: c.points for c in categories}
+    IncidentLearner.objects.bulk_create(
+        (IncidentLearner(institution_id=incident.institution_id, incident_id=incident.pk, learner_id=learner_id, role=role,
+                         points=points[incident.category_id] if role in ("instigator", "participant") else 0)
+         for incident, people in zip(incidents, involved, strict=True) for learner_id, role in people),
+        batch_size=5000,
+    )
+    Reward.objects.bulk_create(rewards, batch_size=5000)
+    return f"{len(categories):,} behaviour categories, {len(incidents):,} incidents, {len(rewards):,} rewards"
 
 
 def _write_groups(plan: DemoPlan) -> int:
@@ -1093,6 +1166,7 @@ def write_plan(plan: DemoPlan, seed: int, say: Any) -> None:
     say(f"{_bulk(GroupStaff, _group_staff(plan)):,} group staff")
     say(f"{_bulk(ContactLink, _contact_links(plan)):,} contact links")
     say(f"{_write_attendance(plan, plan.today, seed, say):,} attendance marks (a year of AM and PM sessions)")
+    say(_write_behaviour(plan, plan.today, seed))
 
 
 # Reading back, resetting, the public entry points -------------------------------------------------
