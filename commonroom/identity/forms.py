@@ -50,7 +50,7 @@ class AccountForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. 'timetable sync'"))
     expires_on = forms.DateField(
-        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty for a token that lasts until you revoke it"),
     )
 
@@ -64,8 +64,8 @@ class RoleGrantForm(forms.Form):
     local_authority: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Local authority"), queryset=LocalAuthority.objects.none(), required=False
     )
-    start_date = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end_date = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(
         self,

@@ -14,14 +14,14 @@ class LearnerEnrolForm(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100)
     date_of_birth = forms.DateField(
-        label=_("Date of birth"), help_text=_("For example 2012-03-27"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"), help_text=_("For example 2012-03-27"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "–"), *Person.Sex.choices], required=False)
     upn = forms.CharField(
         label=_("UPN"), max_length=13, required=False, help_text=_("13 characters, for example B801200005001")
     )
     uln = forms.CharField(label=_("ULN"), max_length=10, required=False, help_text=_("10 digits, for learners aged 14 and over"))
-    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     groups = forms.ModelMultipleChoiceField(
         label=_("Groups"), queryset=Group.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -67,8 +67,8 @@ class MarkAmendForm(forms.Form):
 
 
 class DateRangeForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -86,9 +86,9 @@ SESSION_CHOICES = [(Session.AM.value, _("Morning (AM)")), (Session.PM.value, _("
 
 
 class PlannedAbsenceForm(forms.Form):
-    first = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    first = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     first_session = forms.ChoiceField(label=_("From the"), choices=SESSION_CHOICES, widget=forms.RadioSelect, initial="AM")
-    last = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     last_session = forms.ChoiceField(label=_("To the end of the"), choices=SESSION_CHOICES, widget=forms.RadioSelect,
                                      initial="PM")
     code = forms.ChoiceField(label=_("Code"))
@@ -103,7 +103,7 @@ class PlannedAbsenceForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    day = forms.DateField(label=_("Date of the closure"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Date of the closure"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     sessions = forms.MultipleChoiceField(label=_("Sessions"), choices=SESSION_CHOICES, widget=forms.CheckboxSelectMultiple,
                                          initial=["AM", "PM"])
     reason = forms.CharField(label=_("Reason"), max_length=500, help_text=_("For example: staff training day"))
@@ -114,8 +114,8 @@ class IncidentForm(forms.Form):
 
     category = forms.ChoiceField(label=_("Category"))
     severity = forms.TypedChoiceField(label=_("Severity"), coerce=int, widget=forms.RadioSelect)
-    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    occurred_time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    occurred_time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     location = forms.CharField(label=_("Location"), required=False, max_length=100)
     description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}))
     action_taken = forms.CharField(label=_("Action taken"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -149,7 +149,7 @@ class IncidentForm(forms.Form):
 class RewardForm(forms.Form):
     category = forms.ChoiceField(label=_("Reward"))
     learners = forms.MultipleChoiceField(label=_("Learners"), widget=forms.CheckboxSelectMultiple)
-    awarded_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    awarded_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), required=False, max_length=300, help_text=_("What it was for"))
 
     def __init__(self, *args: Any, categories: list[tuple[int, str]], learners: list[Any], **kwargs: Any) -> None:
