@@ -12,15 +12,12 @@ import datetime
 import statistics
 import time
 
-from benchmarks.scenarios.home_pages import percentile
+from benchmarks.scenarios.common import counting_queries, percentile
 
 WARM_UP = 2
 
 
 def _timed(client, method: str, url: str, repeat: int, body=None) -> tuple[list[float], int, object]:  # type: ignore[no-untyped-def]
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def call(payload):  # type: ignore[no-untyped-def]
         if method == "put":
             return client.put(url, payload, content_type="application/json")
@@ -28,7 +25,7 @@ def _timed(client, method: str, url: str, repeat: int, body=None) -> tuple[list[
 
     for _ in range(WARM_UP):
         call(body() if callable(body) else body)
-    with CaptureQueriesContext(connection) as queries:
+    with counting_queries() as queries:
         response = call(body() if callable(body) else body)
     assert response.status_code == 200, (url, response.status_code, response.content[:300])
     timings = []
@@ -38,7 +35,7 @@ def _timed(client, method: str, url: str, repeat: int, body=None) -> tuple[list[
         response = call(payload)
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    return timings, len(queries), response
+    return timings, queries.count, response
 
 
 def _summary(timings: list[float], queries: int, **extra: object) -> dict:
@@ -95,6 +92,8 @@ def run(*, repeat: int) -> dict:
     for name, page in (("institution_figures", base), ("persistent_absentees", f"{base}absentees/")):
         timings, queries, response = _timed(client, "get", page, repeat)
         results[name] = _summary(timings, queries, bytes=len(response.content))  # type: ignore[attr-defined]
+    timings, queries, response = _timed(client, "get", f"/institutions/{institution_id}/behaviour/", repeat)
+    results["behaviour_summary"] = _summary(timings, queries, bytes=len(response.content))  # type: ignore[attr-defined]
     results["marks_in_database"] = AttendanceMark.objects.count()
     results["marks_at_institution"] = AttendanceMark.objects.filter(institution_id=institution_id).count()
     return results

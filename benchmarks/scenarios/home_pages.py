@@ -5,19 +5,13 @@ from __future__ import annotations
 import statistics
 import time
 
+from benchmarks.scenarios.common import counting_queries, percentile
+
 WARM_UP = 3
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def run(*, repeat: int) -> dict:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from commonroom.demo.generator import DEMO_ACCOUNTS
     from commonroom.identity.models import User
@@ -32,10 +26,10 @@ def run(*, repeat: int) -> dict:
         for _ in range(WARM_UP):
             assert client.get("/").status_code == 200
         timings = []
-        with CaptureQueriesContext(connection) as queries:
+        with counting_queries() as queries:
             response = client.get("/")
         assert response.status_code == 200
-        query_count = len(queries)
+        query_count = queries.count
         for _ in range(repeat):
             started = time.perf_counter()
             client.get("/")

@@ -112,6 +112,14 @@ REMOVED = {"H": "H (holiday) was removed in 2024: use G, or C for exceptional le
 CODE_CHOICES = [(code.code, code.label) for code in CODES.values()]
 
 
+# Each category's number in the database (AttendanceMark.category, generated from the code): the
+# figures compare small integers: possible is 1-4, attended 1-2.
+CATEGORY_NUMBERS = {
+    Category.PRESENT: 1, Category.APPROVED_ACTIVITY: 2, Category.AUTHORISED: 3, Category.UNAUTHORISED: 4,
+    Category.NOT_POSSIBLE: 5, Category.ADMINISTRATIVE: 6,
+}
+
+
 def codes_in(*categories: str) -> list[str]:
     return [code.code for code in CODES.values() if code.category in categories]
 

@@ -152,6 +152,9 @@ marks_teacher = Predicate("teaches the learner at the school where the mark was 
                           _teacher_mark_check, _teacher_mark_q)
 marks_officer = Predicate("is an officer of the authority of the school where the mark was recorded (not barred)",
                           _officer_mark_check, _officer_mark_q)
+# The routes to every mark at a school (whole-school staff, the authority's officers): part of the
+# view rule below, used on its own for school-wide lists once view_attendance is checked.
+school_wide_marks = marks_school_staff | marks_officer
 register(
     AttendanceMark,
     view=ThroughLearner((is_the_learner | guardian_of) & not_barred, name="the learner, or a parent or carer (not barred)")

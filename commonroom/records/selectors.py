@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 
 from commonroom.authz import audit
@@ -25,23 +25,31 @@ from commonroom.common.dates import in_force
 from commonroom.organisations.models import AcademicYear, Institution
 from commonroom.people.models import Enrolment, Group, GroupMembership, Learner
 from commonroom.records.codes import (
-    ATTENDED_CODES,
-    AUTHORISED_CODES,
     CODES,
     NOT_YET_ESTABLISHED,
-    POSSIBLE_CODES,
-    UNAUTHORISED_CODES,
 )
 from commonroom.records.models import AttendanceMark, MarkChange, Register
 
 
 def _counts() -> dict[str, Count]:
+    """Sessions possible, attended, authorised and unauthorised, from the generated category number
+    (1 present, 2 approved activity, 3 authorised, 4 unauthorised; 5 and 6 are not counted)."""
     return {
-        "possible": Count("id", filter=Q(code__in=POSSIBLE_CODES)),
-        "attended": Count("id", filter=Q(code__in=ATTENDED_CODES)),
-        "authorised": Count("id", filter=Q(code__in=AUTHORISED_CODES)),
-        "unauthorised": Count("id", filter=Q(code__in=UNAUTHORISED_CODES)),
+        "possible": Count("id", filter=Q(category__lte=4)),
+        "attended": Count("id", filter=Q(category__lte=2)),
+        "authorised": Count("id", filter=Q(category=3)),
+        "unauthorised": Count("id", filter=Q(category=4)),
     }
+
+
+def _sum_by(rows: Any, key: str) -> dict[Any, dict[str, int]]:
+    """Add up per-learner counts (already aggregated in the database) under ``key``."""
+    totals: dict[Any, dict[str, int]] = {}
+    for row in rows:
+        bucket = totals.setdefault(row[key], {"possible": 0, "attended": 0, "authorised": 0, "unauthorised": 0})
+        for name in bucket:
+            bucket[name] += row[name]
+    return totals
 
 
 def _pct(part: int, whole: int) -> Decimal | None:
@@ -339,23 +347,22 @@ def institution_attendance(actor: Actor, institution_id: Any, start: datetime.da
     marks = _in_range(AttendanceMark.objects.filter(institution=institution), start, end)
     figures = figures_of(marks)
     flags = _flag_counts(institution, start, end)
-    years = (
+    years = list(
         Group.objects.filter(institution=institution, kind=Group.Kind.YEAR, academic_year__start_date__lte=end,
                              academic_year__end_date__gte=start)
         .order_by("nc_year").values_list("pk", "name", "nc_year")
     )
-    year_rows = []
-    # One filter() call: every condition applies to the same membership row.
-    year_marks = (
-        marks.filter(
-            Q(learner__memberships__end_date__isnull=True) | Q(learner__memberships__end_date__gte=F("date")),
-            learner__memberships__group__kind=Group.Kind.YEAR,
-            learner__memberships__group__institution=institution,
-            learner__memberships__start_date__lte=F("date"),
-        )
-        .order_by().values("learner__memberships__group_id").annotate(**_counts())
+    # Learners are counted in the year group they were in at the end of the range (their latest year
+    # membership starting by then), as school reports do: one row per learner from the database, each
+    # with its year group, summed per year group.
+    year_of = Subquery(
+        GroupMembership.objects.filter(learner_id=OuterRef("learner_id"), group_id__in=[pk for pk, _n, _y in years],
+                                       start_date__lte=end)
+        .order_by("-start_date", "-pk").values("group_id")[:1]
     )
-    by_group = {row["learner__memberships__group_id"]: row for row in year_marks}
+    year_marks = _sum_by(marks.order_by().values("learner_id").annotate(**_counts()).annotate(year=year_of), "year")
+    by_group = year_marks
+    year_rows = []
     for pk, name, _nc in years:
         row = by_group.get(pk)
         if row:
@@ -368,15 +375,27 @@ def _flag_counts(institution: Institution, start: datetime.date, end: datetime.d
     return _flags(_in_range(AttendanceMark.objects.filter(institution=institution), start, end))
 
 
+def marks_readable_at(actor: Actor, institution: Institution) -> QuerySet[AttendanceMark]:
+    """Every mark at an institution whose attendance the actor may read as a whole (checked by the caller
+    with ``view_attendance``): the ``view`` rule for marks, narrowed to the school-wide routes so the
+    database reads one index range instead of testing each route per row."""
+    from commonroom.records.policies import school_wide_marks
+
+    return AttendanceMark.objects.filter(school_wide_marks.q(actor), institution=institution)
+
+
 def _flags(marks: QuerySet[AttendanceMark]) -> dict[str, int]:
-    """How many enrolments among these marks miss 10% (persistent) and 50% (severe) or more of their possible sessions."""
+    """How many enrolments among these marks miss 10% (persistent) and 50% (severe) or more of their
+    possible sessions: one query, counting over the per-enrolment aggregates."""
     rows = (
         marks.order_by().values("enrolment_id").annotate(**_counts())
         .annotate(absent=F("authorised") + F("unauthorised")).filter(possible__gt=0)  # type: ignore[misc]
     )
-    persistent = rows.annotate(absent10=F("absent") * 10).filter(absent10__gte=F("possible")).count()
-    severe = rows.annotate(absent2=F("absent") * 2).filter(absent2__gte=F("possible")).count()
-    return {"persistent": persistent, "severe": severe}
+    counts = rows.annotate(absent10=F("absent") * 10, absent2=F("absent") * 2).aggregate(
+        persistent=Count("enrolment_id", filter=Q(absent10__gte=F("possible"))),
+        severe=Count("enrolment_id", filter=Q(absent2__gte=F("possible"))),
+    )
+    return {"persistent": counts["persistent"], "severe": counts["severe"]}
 
 
 @dataclass
@@ -397,7 +416,7 @@ def persistent_absentees(
     institution = get_for(actor, Institution, institution_id, action="view_attendance")
     factor = 2 if severe_only else 10
     rows = (
-        _in_range(visible(actor, AttendanceMark).filter(institution=institution), start, end)
+        _in_range(marks_readable_at(actor, institution), start, end)
         .order_by().values("enrolment_id", "learner_id").annotate(**_counts())
         .annotate(absent=F("authorised") + F("unauthorised"), flagged=(F("authorised") + F("unauthorised")) * factor)
         .filter(possible__gt=0, flagged__gte=F("possible"))  # type: ignore[misc]
