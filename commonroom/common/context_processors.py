@@ -17,12 +17,14 @@ def site(request: HttpRequest) -> dict[str, Any]:
 
         actor = actor_for(request)
         items = [(_("Home"), reverse("home"))]
-        from commonroom.authz.models import OFFICE_ROLES, WHOLE_INSTITUTION_ROLES
+        from commonroom.authz.models import OFFICE_ROLES, WHOLE_INSTITUTION_ROLES, Role
 
         if any("tutor" in roles for roles in actor.staff_groups.values()) or actor.institutions_where(*OFFICE_ROLES):
             items.append((_("Registers"), reverse("records:registers")))
         if actor.staff_groups or actor.institutions_where(*WHOLE_INSTITUTION_ROLES):
             items.append((_("Behaviour"), reverse("records:behaviour")))
+        if actor.institutions_where(Role.TEACHER):
+            items.append((_("Timetable"), reverse("records:my_timetable")))
         if actor.is_platform_admin:
             items.append((_("Manage"), reverse("organisations:manage")))
         items.append((_("Account"), reverse("identity:account")))

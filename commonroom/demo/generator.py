@@ -1050,6 +1050,117 @@ def _write_behaviour(plan: DemoPlan, today: datetime.date, seed: int) -> str:
     return f"{len(categories):,} behaviour categories, {len(incidents):,} incidents, {len(rewards):,} rewards"
 
 
+PERIODS = (
+    ("AM registration", "registration", "AM", (8, 45), (9, 0)),
+    ("P1", "lesson", "AM", (9, 0), (10, 0)),
+    ("P2", "lesson", "AM", (10, 0), (11, 0)),
+    ("Break", "break", "AM", (11, 0), (11, 20)),
+    ("P3", "lesson", "AM", (11, 20), (12, 20)),
+    ("Lunch", "break", "PM", (12, 20), (13, 10)),
+    ("PM registration", "registration", "PM", (13, 10), (13, 20)),
+    ("P4", "lesson", "PM", (13, 20), (14, 20)),
+    ("P5", "lesson", "PM", (14, 20), (15, 20)),
+)
+
+
+def _write_timetable(plan: DemoPlan, today: datetime.date, seed: int) -> str:
+    """Each school's day (registration, five lessons), rooms, a clash-free one-week timetable for its
+    teaching groups (a year's sets of one subject meet at the same time), and lesson registers for this
+    term so far, consistent with the statutory marks (a few learners present at registration are
+    missing from a lesson)."""
+    from commonroom.records.models import AttendanceMark, LessonMark, Period, Room, SchoolWeek, TimetableSlot
+
+    rng = random.Random(seed + 3)
+    SchoolWeek.objects.bulk_create(SchoolWeek(institution_id=inst.id) for inst in plan.institutions)
+    periods = Period.objects.bulk_create(
+        Period(institution_id=inst.id, name=name, kind=kind, session=session, starts=datetime.time(*start),
+               ends=datetime.time(*end))
+        for inst in plan.institutions for name, kind, session, start, end in PERIODS
+    )
+    lessons = {inst.id: [p for p in periods if p.institution_id == inst.id and p.kind == "lesson"] for inst in plan.institutions}
+    members: dict[int, list[int]] = {}
+    for inst in plan.institutions:
+        for lr in inst.learners:
+            for group in lr.groups:
+                members.setdefault(group.id, []).append(lr.person.id)
+    teacher_of = {group.id: person for inst in plan.institutions for group, person, role in inst.group_staff
+                  if role == GroupStaff.Role.TEACHER}
+    slots: list[TimetableSlot] = []
+    rooms_needed: dict[int, int] = {}
+    for inst in plan.institutions:
+        # A block is a year's sets of one subject that meet at once; a teacher with two of the sets
+        # splits the block, since nobody teaches two groups at the same time.
+        blocks: dict[tuple[int | None, str, int], list[GroupPlan]] = {}
+        for group in inst.groups:
+            if group.kind == Group.Kind.TEACHING and group.id in teacher_of:
+                part = 0
+                while any(teacher_of[g.id] is teacher_of[group.id] for g in blocks.get((group.nc_year, group.subject, part), [])):
+                    part += 1
+                blocks.setdefault((group.nc_year, group.subject, part), []).append(group)
+        year_busy: set[tuple[int | None, int, int]] = set()
+        teacher_busy: set[tuple[int, int, int]] = set()
+        room_use: dict[tuple[int, int], int] = {}
+        per_year: Counter[int | None] = Counter(year for year, _subject, _part in blocks)
+        cells = [(day, index) for day in range(5) for index in range(len(lessons[inst.id]))]
+        for (year, _subject, _part), groups in blocks.items():
+            wanted = max(1, min(5, 25 // max(per_year[year], 1)))
+            rng.shuffle(cells)
+            for day, index in cells:
+                if wanted == 0:
+                    break
+                teachers = {teacher_of[g.id].id for g in groups}
+                if (year, day, index) in year_busy or any((t, day, index) in teacher_busy for t in teachers):
+                    continue
+                year_busy.add((year, day, index))
+                for group in groups:
+                    teacher_busy.add((teacher_of[group.id].id, day, index))
+                    room = room_use.get((day, index), 0)
+                    room_use[(day, index)] = room + 1
+                    slots.append(TimetableSlot(institution_id=inst.id, group_id=group.id, period=lessons[inst.id][index],
+                                               weekday=day, teacher_id=teacher_of[group.id].id, room_id=room))
+                wanted -= 1
+        rooms_needed[inst.id] = max(room_use.values(), default=0)
+    rooms = Room.objects.bulk_create(
+        Room(institution_id=inst.id, name=f"Room {n + 1}") for inst in plan.institutions for n in range(rooms_needed[inst.id])
+    )
+    room_ids = {(room.institution_id, int(room.name.split()[-1]) - 1): room.pk for room in rooms}
+    for slot in slots:
+        slot.room_id = room_ids[(slot.institution_id, slot.room_id or 0)]
+    TimetableSlot.objects.bulk_create(slots, batch_size=2000)
+    # Lesson registers for this term so far (up to six weeks), following the statutory marks.
+    term_start = next((first for _n, first, last in term_pattern(plan.year_start.year) if first <= today <= last),
+                      plan.year_start)
+    days = _school_days(max(term_start, today - datetime.timedelta(days=42)), today - datetime.timedelta(days=1))
+    if not days:
+        return f"{len(slots):,} timetabled lessons, {len(rooms):,} rooms, no lesson registers yet"
+    attended = {
+        (learner_id, day, session): category <= 2
+        for learner_id, day, session, category in AttendanceMark.objects.filter(date__gte=days[0], date__lte=days[-1])
+        .values_list("learner_id", "date", "session", "category").iterator(chunk_size=20_000)
+    }
+    marks: list[LessonMark] = []
+    total = 0
+    for day in days:
+        for slot in slots:
+            if slot.weekday != day.weekday():
+                continue
+            for learner_id in members.get(slot.group_id, ()):
+                here = attended.get((learner_id, day, slot.period.session))
+                if here is None:
+                    continue
+                roll = rng.random()
+                status = "absent" if not here or roll < 0.01 else ("late" if roll < 0.03 else "present")
+                marks.append(LessonMark(institution_id=slot.institution_id, slot_id=slot.pk, learner_id=learner_id,
+                                        date=day, status=status, recorded_by_id=slot.teacher_id))
+        if len(marks) >= 20_000:
+            LessonMark.objects.bulk_create(marks, batch_size=5000)
+            total += len(marks)
+            marks = []
+    LessonMark.objects.bulk_create(marks, batch_size=5000)
+    total += len(marks)
+    return f"{len(slots):,} timetabled lessons, {len(rooms):,} rooms, {total:,} lesson marks"
+
+
 def _write_groups(plan: DemoPlan) -> int:
     """Year groups first, so the others can point at them."""
     count = 0
@@ -1167,6 +1278,7 @@ def write_plan(plan: DemoPlan, seed: int, say: Any) -> None:
     say(f"{_bulk(ContactLink, _contact_links(plan)):,} contact links")
     say(f"{_write_attendance(plan, plan.today, seed, say):,} attendance marks (a year of AM and PM sessions)")
     say(_write_behaviour(plan, plan.today, seed))
+    say(_write_timetable(plan, plan.today, seed))
 
 
 # Reading back, resetting, the public entry points -------------------------------------------------

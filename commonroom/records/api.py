@@ -510,3 +510,108 @@ def institution_behaviour(request: HttpRequest, query: Query[RangeQuery], instit
     data = selectors.institution_behaviour(actor_for(request), institution_id, start, end)
     return {"institution_id": data.institution.pk, "start": start, "end": end, "by_category": data.by_category,
             "alerts": [{"learner_id": a.learner.pk, "points": a.points, "incidents": a.incidents} for a in data.alerts]}
+
+
+# Timetable and lessons.
+
+
+class SlotOut(Schema):
+    id: int
+    group_id: int
+    group: str
+    weekday: int
+    cycle_week: int
+    period: str
+    starts: datetime.time
+    ends: datetime.time
+    room: str | None
+
+
+def _slot_out(slot: Any) -> dict[str, Any]:
+    return {"id": slot.pk, "group_id": slot.group_id, "group": slot.group.name, "weekday": slot.weekday,
+            "cycle_week": slot.cycle_week, "period": slot.period.name, "starts": slot.period.starts,
+            "ends": slot.period.ends, "room": slot.room.name if slot.room else None}
+
+
+class MyTimetableOut(Schema):
+    date: datetime.date
+    today: list[SlotOut]
+    week: list[SlotOut]
+
+
+class DayQuery(Schema):
+    date: datetime.date = Field(default_factory=today)
+
+
+@router.get("/timetable", response={200: MyTimetableOut, **DETAIL_ERRORS}, summary="Your timetable", tags=["timetable"])
+def my_timetable(request: HttpRequest, query: Query[DayQuery]) -> dict[str, Any]:
+    """Your lessons on the day, and every lesson you teach in the cycle."""
+    data = selectors.my_timetable(actor_for(request), query.date)
+    week = [cell for grid in data["weeks"] for row in grid["rows"] for cell in row["cells"] if cell is not None]
+    return {"date": query.date, "today": [_slot_out(s) for s in data["today"]], "week": [_slot_out(s) for s in week]}
+
+
+class LessonRowOut(Schema):
+    learner_id: int
+    name: str
+    status: str | None
+
+
+class LessonRegisterOut(Schema):
+    slot: SlotOut
+    date: datetime.date
+    runs: bool
+    rows: list[LessonRowOut]
+
+
+def _lesson_out(sheet: Any) -> dict[str, Any]:
+    return {"slot": _slot_out(sheet.slot), "date": sheet.day, "runs": sheet.runs,
+            "rows": [{"learner_id": roll.learner_id, "name": roll.name, "status": mark.status if mark else None}
+                     for roll, mark in sheet.rows]}
+
+
+@router.get("/lessons/{slot_id}/register", response={200: LessonRegisterOut, **DETAIL_ERRORS},
+            summary="Get a lesson register", tags=["timetable"])
+def get_lesson_register(request: HttpRequest, query: Query[DayQuery], slot_id: int = id_in_path()) -> dict[str, Any]:
+    return _lesson_out(selectors.lesson_sheet(actor_for(request), slot_id, query.date))
+
+
+class LessonMarkIn(Schema):
+    learner_id: int = Field(..., ge=1, le=MAX_ID)
+    status: str = Field(..., description="present, late, absent or elsewhere")
+
+
+class LessonRegisterIn(Schema):
+    date: datetime.date
+    marks: list[LessonMarkIn] = Field(..., max_length=200)
+
+
+@router.put("/lessons/{slot_id}/register", response={200: LessonRegisterOut, 404: ErrorOut, **WRITE_ERRORS},
+            summary="Save a lesson register", tags=["timetable"])
+def save_lesson_register(request: HttpRequest, payload: LessonRegisterIn, slot_id: int = id_in_path()) -> dict[str, Any]:
+    """Everyone in the lesson gets a status; the register is saved whole."""
+    actor = actor_for(request)
+    sheet = selectors.lesson_sheet(actor, slot_id, payload.date)
+    services.lesson_register_save(actor=actor, slot=sheet.slot, day=payload.date,
+                                  entries=[(m.learner_id, m.status) for m in payload.marks])
+    return _lesson_out(selectors.lesson_sheet(actor, slot_id, payload.date))
+
+
+class MissingOut(Schema):
+    learner_id: int
+    name: str
+    lesson: str
+    period: str
+    registration_code: str
+
+
+@router.get("/institutions/{institution_id}/attendance/missing", response={200: list[MissingOut], **DETAIL_ERRORS},
+            summary="Missing from lessons today")
+def missing_from_lessons(request: HttpRequest, institution_id: int = id_in_path()) -> list[dict[str, Any]]:
+    """Learners present at registration but absent from a lesson in the same session today."""
+    from commonroom.organisations.models import Institution
+
+    actor = actor_for(request)
+    institution = get_for(actor, Institution, institution_id, action="view_attendance")
+    return [{"learner_id": m.learner.pk, "name": m.learner.person.full_name, "lesson": m.group, "period": m.period,
+             "registration_code": m.session_code} for m in selectors.missing_from_lessons(actor, institution, today())]

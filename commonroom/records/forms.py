@@ -168,3 +168,66 @@ class CategoryForm(forms.Form):
 class BehaviourSettingsForm(forms.Form):
     alert_points = forms.IntegerField(label=_("Alert at this many incident points"), min_value=1, max_value=1000)
     alert_days = forms.IntegerField(label=_("Counted over this many days"), min_value=1, max_value=366)
+
+
+class SchoolWeekForm(forms.Form):
+    cycle_weeks = forms.TypedChoiceField(label=_("Timetable cycle"), coerce=int, widget=forms.RadioSelect,
+                                         choices=[(1, _("One week")), (2, _("Two weeks (week A and week B)"))])
+    cycle_starts = forms.DateField(label=_("Week A begins"), required=False, help_text=_("A Monday in week A"),
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    register_open_minutes = forms.IntegerField(label=_("Minutes a register stays open"), min_value=1, max_value=30)
+
+
+class PeriodForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=30, help_text=_("For example P1 or AM registration"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("registration", _("Registration")), ("lesson", _("Lesson")),
+                                                        ("break", _("Break"))])
+    session = forms.ChoiceField(label=_("Session"), choices=SESSION_CHOICES)
+    starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(label=_("Room name"), max_length=50)
+
+
+class TermForm(forms.Form):
+    name = forms.CharField(label=_("Term name"), max_length=50, help_text=_("For example Spring term"))
+    start_date = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class SlotForm(forms.Form):
+    group = forms.TypedChoiceField(label=_("Teaching group"), coerce=int)
+    weekday = forms.TypedChoiceField(label=_("Day"), coerce=int, choices=[
+        (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday"))])
+    period = forms.TypedChoiceField(label=_("Period"), coerce=int)
+    cycle_week = forms.TypedChoiceField(label=_("Week"), coerce=int, choices=[(1, _("Week A")), (2, _("Week B"))], initial=1)
+    teacher = forms.TypedChoiceField(label=_("Teacher"), coerce=int)
+    room = forms.TypedChoiceField(label=_("Room"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, choices: dict[str, list[tuple[int, str]]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["group"]).choices = [("", _("Choose a group")), *choices["groups"]]
+        cast(forms.ChoiceField, self.fields["period"]).choices = [("", _("Choose a period")), *choices["periods"]]
+        cast(forms.ChoiceField, self.fields["teacher"]).choices = [("", _("Choose a teacher")), *choices["teachers"]]
+        cast(forms.ChoiceField, self.fields["room"]).choices = [("", _("No room")), *choices["rooms"]]
+
+
+class LessonRegisterForm(forms.Form):
+    def __init__(self, *args: Any, sheet: Any, **kwargs: Any) -> None:
+        from commonroom.records.models import LessonMark
+
+        super().__init__(*args, **kwargs)
+        self.sheet = sheet
+        for roll, mark in sheet.rows:
+            self.fields[f"status_{roll.learner_id}"] = forms.ChoiceField(
+                label=_("%(name)s") % {"name": roll.name}, choices=LessonMark.Status.choices, widget=forms.RadioSelect,
+                initial=mark.status if mark else LessonMark.Status.PRESENT,
+            )
+
+    def rows(self) -> list[Any]:
+        return [self[f"status_{roll.learner_id}"] for roll, _mark in self.sheet.rows]
+
+    def entries(self) -> list[tuple[int, str]]:
+        return [(roll.learner_id, self.cleaned_data[f"status_{roll.learner_id}"]) for roll, _mark in self.sheet.rows]

@@ -9,6 +9,8 @@ by ``recorded_by`` at ``created_at``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -215,3 +217,111 @@ class Reward(InstitutionOwned):
             models.Index(fields=["institution", "awarded_on"], name="reward_inst_when"),
             models.Index(fields=["learner", "awarded_on"], name="reward_learner_when"),
         ]
+
+
+# The school's week: periods, rooms, the timetable, lesson registers ----------------------------------
+
+
+class SchoolWeek(models.Model):
+    """How an institution's week runs: the timetable cycle and when a statutory register closes."""
+
+    institution = models.OneToOneField(
+        "organisations.Institution", primary_key=True, on_delete=models.CASCADE, related_name="school_week"
+    )
+    cycle_weeks = models.PositiveSmallIntegerField(
+        _("timetable cycle"), default=1, choices=[(1, _("One week")), (2, _("Two weeks (week A and week B)"))]
+    )
+    cycle_starts = models.DateField(
+        _("week A begins"), null=True, blank=True, help_text=_("A Monday in week A (for a two-week cycle)")
+    )
+    register_open_minutes = models.PositiveSmallIntegerField(
+        _("minutes a register stays open"), default=30,
+        help_text=_("At most 30: a learner who arrives after the register closes is marked U"),
+    )
+
+    def __str__(self) -> str:
+        return f"{self.cycle_weeks}-week cycle"
+
+    def cycle_week(self, day: Any) -> int:
+        """1 (week A) or 2 (week B) for the day."""
+        if self.cycle_weeks == 1 or self.cycle_starts is None:
+            return 1
+        weeks = (day - self.cycle_starts).days // 7
+        return 1 + weeks % 2
+
+
+class Period(InstitutionOwned):
+    """A slot in the school day: a statutory registration, a lesson, or a break."""
+
+    class Kind(models.TextChoices):
+        REGISTRATION = "registration", _("Registration")
+        LESSON = "lesson", _("Lesson")
+        BREAK = "break", _("Break")
+
+    name = models.CharField(max_length=30, help_text=_("For example P1 or AM registration"))
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    session = models.CharField(max_length=2, choices=Session.choices)
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    class Meta:
+        ordering = ["institution", "starts"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="period_unique_name"),
+            models.CheckConstraint(condition=models.Q(starts__lt=models.F("ends")), name="period_times_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class Room(InstitutionOwned):
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["institution", "name"]
+        constraints = [models.UniqueConstraint(fields=["institution", "name"], name="room_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TimetableSlot(InstitutionOwned):
+    """A teaching group meets in a period on a weekday (of week A or B), with a teacher, in a room."""
+
+    group = models.ForeignKey("people.Group", on_delete=models.CASCADE, related_name="timetable_slots")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="slots")
+    weekday = models.PositiveSmallIntegerField(choices=[(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")),
+                                                        (3, _("Thursday")), (4, _("Friday"))])
+    cycle_week = models.PositiveSmallIntegerField(default=1, choices=[(1, _("Week A")), (2, _("Week B"))])
+    teacher = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="timetable_slots")
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="slots")
+
+    class Meta:
+        ordering = ["institution", "cycle_week", "weekday", "period__starts"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "cycle_week", "weekday", "period"], name="slot_group_once"),
+            models.UniqueConstraint(fields=["teacher", "cycle_week", "weekday", "period"], name="slot_teacher_once"),
+            models.UniqueConstraint(fields=["room", "cycle_week", "weekday", "period"], name="slot_room_once"),
+        ]
+        indexes = [models.Index(fields=["institution", "cycle_week", "weekday"], name="slot_inst_day")]
+
+
+class LessonMark(InstitutionOwned):
+    """A learner's attendance at one lesson. Not statutory: it shows who was where, period by period."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        ABSENT = "absent", _("Absent")
+        ELSEWHERE = "elsewhere", _("Elsewhere with permission")
+
+    slot = models.ForeignKey(TimetableSlot, on_delete=models.PROTECT, related_name="marks")
+    learner = models.ForeignKey("people.Learner", on_delete=models.PROTECT, related_name="lesson_marks")
+    date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    recorded_by = models.ForeignKey("people.Person", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["slot", "date", "learner"], name="lessonmark_once")]
+        indexes = [models.Index(fields=["institution", "date", "status"], name="lessonmark_inst_day")]

@@ -33,7 +33,7 @@ from commonroom.people.policies import (
     teaches_learner,
     whole_institution_staff_of_group,
 )
-from commonroom.records.models import AttendanceMark, Incident, IncidentLearner, Reward
+from commonroom.records.models import AttendanceMark, Incident, IncidentLearner, LessonMark, Reward, TimetableSlot
 
 ATTENDANCE_STAFF = OFFICE_ROLES  # head, senior leader, office and attendance staff
 
@@ -217,3 +217,44 @@ register(
     view_behaviour=whole_institution_staff | officer_of_institutions_authority,
     manage_behaviour=behaviour_managers,
 )
+
+
+# The school's week and lessons.
+#
+# - Office and attendance staff and leaders set the school day, rooms, terms and the timetable.
+# - Everyone who works at the school sees its timetable; a teacher sees their own week.
+# - A lesson register is taken by the lesson's teacher, a teacher of the group, or attendance staff.
+# - Lesson marks are read like attendance marks (the learner and family; staff of the school that
+#   recorded them; the authority's officers).
+
+
+def _lesson_check(actor: Actor, slot: TimetableSlot) -> bool:
+    if slot.institution_id in _office_at(actor):
+        return True
+    return actor.person_id == slot.teacher_id or GroupStaff.Role.TEACHER in actor.staff_groups.get(slot.group_id, frozenset())
+
+
+def _lesson_q(actor: Actor) -> Q:
+    routes = Q(teacher_id=actor.person_id)
+    teaching = sorted(g for g, roles in actor.staff_groups.items() if GroupStaff.Role.TEACHER in roles)
+    if teaching:
+        routes |= Q(group_id__in=teaching)
+    if _office_at(actor):
+        routes |= Q(institution_id__in=sorted(_office_at(actor)))
+    return routes
+
+
+works_there = Predicate(
+    "holds a role there",
+    lambda actor, inst: inst.pk in actor.institutions_where(*INSTITUTION_ROLES),
+    lambda actor: Q(pk__in=sorted(actor.institutions_where(*INSTITUTION_ROLES)))
+    if actor.institutions_where(*INSTITUTION_ROLES)
+    else NOTHING,
+)
+register(Institution, manage_timetable=attendance_staff, view_timetable=works_there)
+register(
+    TimetableSlot,
+    take_register=Predicate("teaches the lesson or the group, or is attendance staff there", _lesson_check, _lesson_q),
+)
+register(LessonMark, view=ThroughLearner((is_the_learner | guardian_of) & not_barred, name="the learner, or a parent or carer (not barred)")
+         | marks_school_staff | marks_teacher | marks_officer)

@@ -760,3 +760,157 @@ def attendance_office_for(actor: Actor, learner: Learner) -> Institution:
     if institution is None:
         raise NotFound()
     return institution
+
+
+# The school's week and lessons -------------------------------------------------------------------
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+def _school_week(institution_id: int) -> Any:
+    from commonroom.records.models import SchoolWeek
+
+    return SchoolWeek.objects.filter(institution_id=institution_id).first() or SchoolWeek(institution_id=institution_id)
+
+
+def cycle_week_on(institution_id: int, day: datetime.date) -> int:
+    return _school_week(institution_id).cycle_week(day)
+
+
+def slot_runs_on(slot: Any, day: datetime.date) -> bool:
+    """The lesson takes place that day: its weekday, its cycle week, a school day."""
+    from commonroom.records.calendar import is_school_day
+
+    return (day.weekday() == slot.weekday and cycle_week_on(slot.institution_id, day) == slot.cycle_week
+            and is_school_day(slot.institution_id, day))
+
+
+def lesson_roll(actor: Actor, slot: Any, day: datetime.date) -> list[RollEntry]:
+    """Learners in the lesson's group that day, on roll, in name order (never one the actor is barred from)."""
+    return [row for row in register_roll(actor, slot.group, day) if not row.prospective]
+
+
+@dataclass
+class LessonSheet:
+    slot: Any
+    day: datetime.date
+    rows: list[tuple[RollEntry, Any]]
+    taken: bool
+    runs: bool
+
+
+def lesson_sheet(actor: Actor, slot_id: Any, day: datetime.date) -> LessonSheet:
+    from commonroom.records.models import LessonMark, TimetableSlot
+
+    slot = get_for(actor, TimetableSlot, slot_id, action="take_register",
+                   queryset=TimetableSlot.objects.select_related("group", "period", "room", "teacher", "institution"))
+    roll = lesson_roll(actor, slot, day)
+    marks = {m.learner_id: m for m in LessonMark.objects.filter(slot=slot, date=day, learner_id__in=[r.learner_id for r in roll])}
+    audit.record_learner_list_read(actor, [r.learner_id for r in roll], what="lesson_register")
+    return LessonSheet(slot, day, [(r, marks.get(r.learner_id)) for r in roll], bool(marks), slot_runs_on(slot, day))
+
+
+def my_timetable(actor: Actor, day: datetime.date) -> dict[str, Any]:
+    """The actor's lessons: today's, and the week's grid (periods down, weekdays across) for the cycle week."""
+    from commonroom.records.models import Period, TimetableSlot
+
+    slots = list(
+        TimetableSlot.objects.filter(teacher_id=actor.person_id).select_related("group", "period", "room", "institution")
+        .order_by("institution_id", "period__starts")
+    )
+    if not slots:
+        return {"today": [], "weeks": []}
+    institution_id = slots[0].institution_id
+    week = cycle_week_on(institution_id, day)
+    from commonroom.records.calendar import is_school_day
+
+    today_slots = [s for s in slots if s.weekday == day.weekday() and s.cycle_week == week] if is_school_day(institution_id, day) else []
+    periods = list(Period.objects.filter(institution_id=institution_id, kind=Period.Kind.LESSON).order_by("starts"))
+    grid = []
+    for cycle in sorted({s.cycle_week for s in slots}):
+        rows = []
+        for period in periods:
+            cells = [next((s for s in slots if s.period_id == period.pk and s.weekday == d and s.cycle_week == cycle), None)
+                     for d in range(5)]
+            rows.append({"period": period, "cells": cells})
+        grid.append({"cycle_week": cycle, "current": cycle == week, "rows": rows})
+    return {"today": today_slots, "weeks": grid}
+
+
+def institution_timetable(actor: Actor, institution_id: Any) -> dict[str, Any]:
+    """The school's week for those who work there: periods, rooms, terms and every lesson, by group."""
+    from commonroom.organisations.models import Term
+    from commonroom.records.models import Period, Room, TimetableSlot
+
+    institution = get_for(actor, Institution, institution_id, action="view_timetable")
+    slots = list(
+        TimetableSlot.objects.filter(institution=institution)
+        .select_related("group", "period", "room", "teacher").order_by("group__nc_year", "group__code", "cycle_week", "weekday", "period__starts")
+    )
+    by_group: dict[int, dict[str, Any]] = {}
+    for slot in slots:
+        by_group.setdefault(slot.group_id, {"group": slot.group, "slots": []})["slots"].append(slot)
+    return {
+        "institution": institution,
+        "week": _school_week(institution.pk),
+        "periods": list(Period.objects.filter(institution=institution).order_by("starts")),
+        "rooms": list(Room.objects.filter(institution=institution).order_by("name")),
+        "terms": list(Term.objects.filter(institution=institution).select_related("academic_year").order_by("start_date")),
+        "groups": list(by_group.values()),
+    }
+
+
+def timetable_choices(institution_id: int, on: datetime.date) -> dict[str, list[tuple[int, str]]]:
+    from commonroom.records.models import Period, Room
+
+    return {
+        "groups": list(Group.objects.filter(institution_id=institution_id, kind=Group.Kind.TEACHING,
+                                            academic_year__end_date__gte=on).order_by("nc_year", "code").values_list("pk", "name")),
+        "periods": [(p.pk, str(p)) for p in Period.objects.filter(institution_id=institution_id, kind=Period.Kind.LESSON).order_by("starts")],
+        "rooms": list(Room.objects.filter(institution_id=institution_id).order_by("name").values_list("pk", "name")),
+        "teachers": staff_choices(institution_id, on),
+    }
+
+
+@dataclass
+class MissingLearner:
+    learner: Learner
+    group: str
+    period: str
+    session_code: str
+
+
+def missing_from_lessons(actor: Actor, institution: Institution, day: datetime.date, *, only_groups: list[int] | None = None) -> list[MissingLearner]:
+    """Learners marked present (or at an approved activity) at the statutory register but absent from a
+    lesson in the same session that day: the pastoral team follows them up at once."""
+    from commonroom.records.models import LessonMark
+
+    present = AttendanceMark.objects.filter(
+        institution=institution, learner_id=OuterRef("learner_id"), date=day, session=OuterRef("slot__period__session"),
+        category__lte=2,
+    )
+    rows = (
+        visible(actor, LessonMark).filter(institution=institution, date=day, status=LessonMark.Status.ABSENT)
+        .filter(Exists(present))
+        .annotate(session_code=Subquery(present.values("code")[:1]))
+        .select_related("learner__person", "slot__group", "slot__period").order_by("slot__period__starts", "learner__person__family_name")
+    )
+    if only_groups is not None:
+        rows = rows.filter(learner_id__in=GroupMembership.objects.filter(in_force(on=day), group_id__in=only_groups).values("learner_id"))
+    found = [MissingLearner(r.learner, r.slot.group.name, r.slot.period.name, r.session_code) for r in rows[:500]]
+    audit.record_learner_list_read(actor, sorted({m.learner.pk for m in found}), what="missing_from_lesson")
+    return found
+
+
+def my_missing_from_lessons(actor: Actor, day: datetime.date) -> list[dict[str, Any]]:
+    """For form tutors and heads of year: their groups' learners missing from lessons today."""
+    from commonroom.people.models import GroupStaff
+
+    watching = [g for g, roles in actor.staff_groups.items() if roles & {GroupStaff.Role.TUTOR, GroupStaff.Role.HEAD_OF_YEAR}]
+    if not watching:
+        return []
+    out = []
+    for institution in Institution.objects.filter(pk__in=Group.objects.filter(pk__in=watching).values("institution_id")):
+        found = missing_from_lessons(actor, institution, day, only_groups=watching)
+        out.append({"institution": institution, "missing": found})
+    return out

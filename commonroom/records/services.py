@@ -663,3 +663,206 @@ def behaviour_settings_save(*, actor: Actor, institution: Institution, alert_poi
         audit.record(actor, "behaviour.settings_saved", institution, institution_id=institution.pk,
                      detail={"alert_points": alert_points, "alert_days": alert_days})
     return settings_row
+
+
+# The school's week: periods, rooms, terms, the timetable, lesson registers ----------------------
+
+
+def school_week_save(
+    *, actor: Actor, institution: Institution, cycle_weeks: int, cycle_starts: datetime.date | None,
+    register_open_minutes: int,
+) -> Any:
+    from commonroom.records.models import SchoolWeek
+
+    require(actor, "manage_timetable", institution)
+    errors: dict[str, list[str]] = {}
+    if cycle_weeks not in (1, 2):
+        errors["cycle_weeks"] = [_("Choose a one- or two-week cycle.")]
+    if cycle_weeks == 2 and cycle_starts is None:
+        errors["cycle_starts"] = [_("Give a Monday in week A, so that Commonroom knows which week is which.")]
+    if cycle_starts is not None and cycle_starts.weekday() != 0:
+        errors["cycle_starts"] = [_("Week A must begin on a Monday.")]
+    if not 1 <= register_open_minutes <= 30:
+        errors["register_open_minutes"] = [_("A register closes no more than 30 minutes after it opens.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        week, _created = SchoolWeek.objects.update_or_create(institution=institution, defaults={
+            "cycle_weeks": cycle_weeks, "cycle_starts": cycle_starts, "register_open_minutes": register_open_minutes})
+        audit.record(actor, "timetable.week_saved", institution, institution_id=institution.pk,
+                     detail={"cycle_weeks": cycle_weeks, "register_open_minutes": register_open_minutes})
+    return week
+
+
+def period_add(
+    *, actor: Actor, institution: Institution, name: str, kind: str, session: str, starts: datetime.time,
+    ends: datetime.time,
+) -> Any:
+    from commonroom.records.models import Period
+
+    require(actor, "manage_timetable", institution)
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("Give the period a name.")]
+    elif Period.objects.filter(institution=institution, name__iexact=name.strip()).exists():
+        errors["name"] = [_("There is already a period with this name.")]
+    if kind not in Period.Kind.values:
+        errors["kind"] = [_("Choose registration, lesson or break.")]
+    if session not in Session.values:
+        errors["session"] = [_("Choose the morning or the afternoon.")]
+    if starts >= ends:
+        errors["ends"] = [_("A period must end after it starts.")]
+    elif Period.objects.filter(institution=institution, starts__lt=ends, ends__gt=starts).exists():
+        errors["starts"] = [_("This overlaps another period.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        period = Period.objects.create(institution=institution, name=name.strip(), kind=kind, session=session,
+                                       starts=starts, ends=ends)
+        audit.record(actor, "timetable.period_added", period, institution_id=institution.pk)
+    return period
+
+
+def room_add(*, actor: Actor, institution: Institution, name: str) -> Any:
+    from commonroom.records.models import Room
+
+    require(actor, "manage_timetable", institution)
+    if not name.strip():
+        raise ValidationError({"name": [_("Give the room a name.")]})
+    if Room.objects.filter(institution=institution, name__iexact=name.strip()).exists():
+        raise ValidationError({"name": [_("There is already a room with this name.")]})
+    with transaction.atomic():
+        room = Room.objects.create(institution=institution, name=name.strip())
+        audit.record(actor, "timetable.room_added", room, institution_id=institution.pk)
+    return room
+
+
+def term_add(*, actor: Actor, institution: Institution, name: str, start_date: datetime.date, end_date: datetime.date) -> Any:
+    from commonroom.organisations.models import AcademicYear, Term
+
+    require(actor, "manage_timetable", institution)
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("Give the term a name.")]
+    if start_date > end_date:
+        errors["end_date"] = [_("A term must end on or after the day it starts.")]
+    year = AcademicYear.objects.filter(institution=institution, start_date__lte=start_date, end_date__gte=end_date).first()
+    if year is None and not errors:
+        errors["start_date"] = [_("The term must fall inside one of the school's academic years.")]
+    if not errors and Term.objects.filter(institution=institution, start_date__lte=end_date, end_date__gte=start_date).exists():
+        errors["start_date"] = [_("This overlaps another term.")]
+    if not errors and Term.objects.filter(institution=institution, academic_year=year, name__iexact=name.strip()).exists():
+        errors["name"] = [_("There is already a term with this name in that year.")]
+    if errors or year is None:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        term = Term.objects.create(institution=institution, academic_year=year, name=name.strip(), start_date=start_date,
+                                   end_date=end_date)
+        audit.record(actor, "timetable.term_added", term, institution_id=institution.pk)
+    return term
+
+
+def slot_add(
+    *, actor: Actor, institution: Institution, group_id: int | None, period_id: int | None, weekday: int,
+    cycle_week: int, teacher_id: int | None, room_id: int | None,
+) -> Any:
+    """Place a teaching group in a period with a teacher (and a room); clashes are named."""
+    from commonroom.authz.models import RoleAssignment
+    from commonroom.common.dates import in_force
+    from commonroom.records.models import Period, Room, SchoolWeek, TimetableSlot
+
+    require(actor, "manage_timetable", institution)
+    errors: dict[str, list[str]] = {}
+    group = Group.objects.filter(pk=group_id, institution=institution, kind=Group.Kind.TEACHING).first() if group_id else None
+    period = Period.objects.filter(pk=period_id, institution=institution, kind=Period.Kind.LESSON).first() if period_id else None
+    room = Room.objects.filter(pk=room_id, institution=institution).first() if room_id else None
+    week = SchoolWeek.objects.filter(institution=institution).first()
+    if group is None:
+        errors["group"] = [_("Choose one of the school's teaching groups.")]
+    if period is None:
+        errors["period"] = [_("Choose one of the school's lesson periods.")]
+    if room_id and room is None:
+        errors["room"] = [_("Choose one of the school's rooms.")]
+    if weekday not in range(5):
+        errors["weekday"] = [_("Choose a weekday.")]
+    if cycle_week not in (1, 2) or (cycle_week == 2 and (week is None or week.cycle_weeks == 1)):
+        errors["cycle_week"] = [_("The school runs a one-week timetable: choose week A.")]
+    if teacher_id is None or not RoleAssignment.objects.filter(in_force(), person_id=teacher_id, institution=institution).exists():
+        errors["teacher"] = [_("Choose a member of staff at this school.")]
+    if not errors:
+        same_time = TimetableSlot.objects.filter(period=period, weekday=weekday, cycle_week=cycle_week).select_related("group")
+        for other in same_time:
+            if other.group_id == group.pk:  # type: ignore[union-attr]
+                errors.setdefault("group", []).append(_("%(group)s already has a lesson then.") % {"group": group.name})  # type: ignore[union-attr]
+            if other.teacher_id == teacher_id:
+                errors.setdefault("teacher", []).append(_("This teacher already teaches %(group)s then.") % {"group": other.group.name})
+            if room is not None and other.room_id == room.pk:
+                errors.setdefault("room", []).append(_("%(room)s is taken by %(group)s then.") % {"room": room.name, "group": other.group.name})
+    if errors or group is None or period is None or teacher_id is None:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            slot = TimetableSlot.objects.create(institution=institution, group=group, period=period, weekday=weekday,
+                                                cycle_week=cycle_week, teacher_id=teacher_id, room=room)
+            audit.record(actor, "timetable.slot_added", slot, institution_id=institution.pk)
+    except IntegrityError:
+        raise ValidationError({"__all__": [_("Someone placed a lesson there at the same moment: check the timetable.")]}) from None
+    return slot
+
+
+def slot_remove(*, actor: Actor, slot: Any) -> None:
+    require(actor, "manage_timetable", slot.institution)
+    if slot.marks.exists():
+        raise ValidationError({"__all__": [_("Registers have been taken in this lesson: it stays on the timetable for the record.")]})
+    with transaction.atomic():
+        audit.record(actor, "timetable.slot_removed", slot, institution_id=slot.institution_id,
+                     detail={"group": slot.group_id, "weekday": slot.weekday, "period": slot.period_id})
+        slot.delete()
+
+
+def lesson_register_save(*, actor: Actor, slot: Any, day: datetime.date, entries: Sequence[tuple[int, str]]) -> int:
+    """Save a lesson's register: one status per learner in the group that day, in bulk."""
+    from commonroom.records.models import LessonMark
+    from commonroom.records.selectors import lesson_roll, slot_runs_on
+
+    require(actor, "take_register", slot)
+    office = can(actor, "amend_attendance", slot.institution)
+    if day > today():
+        raise ValidationError({"__all__": _("A lesson register cannot be taken for a future date.")})
+    if day < today() and not office:
+        raise ValidationError({"__all__": _("Only attendance staff can change a past lesson register.")})
+    if not slot_runs_on(slot, day):
+        raise ValidationError({"__all__": _("This lesson does not take place on %(day)s.") % {"day": day.strftime("%A %-d %B %Y")}})
+    roll = {row.learner_id: row for row in lesson_roll(actor, slot, day)}
+    errors: dict[str, list[str]] = {}
+    for learner_id, status in entries:
+        if learner_id not in roll:
+            errors.setdefault(f"status_{learner_id}", []).append(_("Learner %(id)s is not in this lesson.") % {"id": learner_id})
+        elif status not in LessonMark.Status.values:
+            errors.setdefault(f"status_{learner_id}", []).append(_("%(name)s: choose present, late, absent or elsewhere.") % {
+                "name": roll[learner_id].name})
+    missing = [roll[pk].name for pk in roll if pk not in {learner_id for learner_id, _s in entries}]
+    if missing:
+        errors.setdefault("__all__", []).append(_("Mark everyone in the lesson. Not marked: %(names)s.") % {"names": ", ".join(missing)})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = {m.learner_id: m for m in LessonMark.objects.select_for_update().filter(slot=slot, date=day)}
+        to_create, to_update = [], []
+        for learner_id, status in entries:
+            mark = existing.get(learner_id)
+            if mark is None:
+                to_create.append(LessonMark(institution_id=slot.institution_id, slot=slot, learner_id=learner_id, date=day,
+                                            status=status, recorded_by_id=actor.person_id))
+            elif mark.status != status:
+                mark.status, mark.recorded_by_id, mark.updated_at = status, actor.person_id, timezone.now()
+                to_update.append(mark)
+        try:
+            with transaction.atomic():
+                LessonMark.objects.bulk_create(to_create)
+        except IntegrityError:
+            raise ValidationError({"__all__": [_("Another device saved this register at the same moment: check and save again.")]}) from None
+        LessonMark.objects.bulk_update(to_update, ["status", "recorded_by", "updated_at"])
+        audit.record(actor, "attendance.lesson_register_saved", slot, institution_id=slot.institution_id,
+                     detail={"date": day.isoformat(), "created": len(to_create), "changed": len(to_update)})
+    return len(to_create) + len(to_update)

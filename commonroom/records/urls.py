@@ -43,3 +43,12 @@ urlpatterns += [
     path("institutions/<int:pk>/behaviour/", views.institution_behaviour, name="institution_behaviour"),
     path("institutions/<int:pk>/behaviour/settings/", views.behaviour_settings, name="behaviour_settings"),
 ]
+
+urlpatterns += [
+    path("timetable/", views.my_timetable, name="my_timetable"),
+    path("lessons/<int:pk>/<isodate:day>/", views.lesson_register, name="lesson_register"),
+    path("institutions/<int:pk>/timetable/", views.institution_timetable, name="institution_timetable"),
+    path("institutions/<int:pk>/timetable/slots/<int:slot_pk>/remove/", views.slot_remove, name="slot_remove"),
+    path("institutions/<int:pk>/school-week/", views.school_week, name="school_week"),
+    path("institutions/<int:pk>/attendance/missing/", views.missing_from_lessons, name="missing_from_lessons"),
+]

@@ -27,10 +27,16 @@ from commonroom.records.forms import (
     ClosureForm,
     DateRangeForm,
     IncidentForm,
+    LessonRegisterForm,
     MarkAmendForm,
+    PeriodForm,
     PlannedAbsenceForm,
     RegisterForm,
     RewardForm,
+    RoomForm,
+    SchoolWeekForm,
+    SlotForm,
+    TermForm,
 )
 
 
@@ -49,6 +55,7 @@ def registers(request: HttpRequest) -> HttpResponse:
     schools = [{"institution": inst, "groups": selectors.institution_registers(actor, inst, day)} for inst in offices]
     return render(request, "records/registers.html", {
         "day": day, "mine": selectors.my_registers(actor, day), "schools": schools,
+        "missing": selectors.my_missing_from_lessons(actor, day),
     })
 
 
@@ -394,3 +401,119 @@ def behaviour_settings(request: HttpRequest, pk: int) -> HttpResponse:
         "institution": institution, "categories": selectors.categories_of(institution.pk),
         "category_form": category_form, "settings_form": settings_form,
     })
+
+
+# The school's week and lessons -------------------------------------------------------------------
+
+
+@login_required
+def my_timetable(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
+    day = today()
+    return render(request, "records/my_timetable.html", {"day": day, "timetable": selectors.my_timetable(actor, day),
+                                                          "weekdays": selectors.WEEKDAYS})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lesson_register(request: HttpRequest, pk: int, day: Any) -> HttpResponse:
+    actor = actor_for(request)
+    sheet = selectors.lesson_sheet(actor, pk, day)
+    form = LessonRegisterForm(request.POST if request.method == "POST" else None, sheet=sheet)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lesson_register_save(actor=actor, slot=sheet.slot, day=day, entries=form.entries())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Lesson register saved."))
+            return redirect(request.path)
+    return render(request, "records/lesson_register.html", {"sheet": sheet, "form": form})
+
+
+@login_required
+def institution_timetable(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    data = selectors.institution_timetable(actor, pk)
+    may_manage = can(actor, "manage_timetable", data["institution"])
+    form = None
+    if may_manage:
+        form = SlotForm(request.POST if request.method == "POST" else None,
+                        choices=selectors.timetable_choices(data["institution"].pk, today()))
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.slot_add(actor=actor, institution=data["institution"], group_id=form.cleaned_data["group"],
+                                  period_id=form.cleaned_data["period"], weekday=form.cleaned_data["weekday"],
+                                  cycle_week=form.cleaned_data["cycle_week"], teacher_id=form.cleaned_data["teacher"],
+                                  room_id=form.cleaned_data["room"])
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The lesson is on the timetable."))
+                return redirect(request.path)
+    elif request.method == "POST":
+        raise NotFound()
+    day = today()
+    return render(request, "records/institution_timetable.html", {
+        **data, "form": form, "may_manage": may_manage, "weekdays": selectors.WEEKDAYS, "today": day,
+        "today_weekday": day.weekday(), "today_cycle": selectors.cycle_week_on(data["institution"].pk, day),
+        # Attendance staff take any lesson's register (covering for an absent teacher, say).
+        "may_take": can(actor, "amend_attendance", data["institution"]),
+    })
+
+
+@login_required
+@require_http_methods(["POST"])
+def slot_remove(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
+    from commonroom.records.models import TimetableSlot
+
+    actor = actor_for(request)
+    institution = get_for(actor, Institution, pk, action="manage_timetable")
+    slot = TimetableSlot.objects.filter(pk=slot_pk, institution=institution).select_related("institution").first()
+    if slot is None:
+        raise NotFound()
+    try:
+        services.slot_remove(actor=actor, slot=slot)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The lesson is taken off the timetable."))
+    return redirect("records:institution_timetable", institution.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_week(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    institution = get_for(actor, Institution, pk, action="manage_timetable")
+    data = selectors.institution_timetable(actor, pk)
+    week = data["week"]
+    which = request.POST.get("form") if request.method == "POST" else None
+    forms_by_name = {
+        "week": SchoolWeekForm(request.POST if which == "week" else None, prefix="week", initial={
+            "cycle_weeks": week.cycle_weeks, "cycle_starts": week.cycle_starts, "register_open_minutes": week.register_open_minutes}),
+        "period": PeriodForm(request.POST if which == "period" else None, prefix="period"),
+        "room": RoomForm(request.POST if which == "room" else None, prefix="room"),
+        "term": TermForm(request.POST if which == "term" else None, prefix="term"),
+    }
+    actions: dict[str, Any] = {"week": services.school_week_save, "period": services.period_add, "room": services.room_add,
+               "term": services.term_add}
+    if which in forms_by_name and forms_by_name[which].is_valid():
+        form = forms_by_name[which]
+        try:
+            actions[which](actor=actor, institution=institution, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(request.path)
+    return render(request, "records/school_week.html", {**data, **{f"{k}_form": v for k, v in forms_by_name.items()}})
+
+
+@login_required
+def missing_from_lessons(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    institution = get_for(actor, Institution, pk, action="view_attendance")
+    day = today()
+    return render(request, "records/missing.html", {"institution": institution, "day": day,
+                                                     "missing": selectors.missing_from_lessons(actor, institution, day)})

@@ -183,3 +183,22 @@ def may_record_behaviour_for(persona: str, learner: str) -> bool:
 def may_manage_behaviour(persona: str, inst: str) -> bool:
     p_inst, p_role = split(persona)
     return p_inst == inst and p_role in {"head", "leader"}
+
+
+# Timetable and lessons. The matrix world has a maths lesson at a1 and at b1 taught by <inst>.teacher.
+
+
+def may_manage_timetable(persona: str, inst: str) -> bool:
+    p_inst, p_role = split(persona)
+    return p_inst == inst and p_role in OFFICE
+
+
+def may_view_timetable(persona: str, inst: str) -> bool:
+    p_inst, p_role = split(persona)
+    return p_inst == inst and (p_role in WHOLE_INSTITUTION or p_role in STAFFS)
+
+
+def may_take_lesson_register(persona: str, inst: str) -> bool:
+    """The maths lesson: its teacher, or attendance staff at the school."""
+    p_inst, p_role = split(persona)
+    return p_inst == inst and (p_role in OFFICE or p_role == "teacher")

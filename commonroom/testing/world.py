@@ -14,7 +14,8 @@ in la2) and one institution without an authority (``solo``). In each institution
     <inst>.leaver    enrolment ended last term: nobody at the school sees them any more
 
 Every learner has an AM (/) and a PM (N) attendance mark six weeks ago. At a1 and b1 there is an
-incident six weeks ago (learnerA1 instigator, learnerB1 affected) and a reward for learnerA2.
+incident six weeks ago (learnerA1 instigator, learnerB1 affected) and a reward for learnerA2, and a
+maths lesson in period P1 on today's weekday (six weeks ago learnerA1 missed it).
 
 Across institutions:
 
@@ -221,6 +222,19 @@ def build_world() -> World:
                                        role="target")
         Reward.objects.create(institution=inst, category=reward_kind, learner=world.learners[f"{key}.learnerA2"], points=1,
                               awarded_on=today() - datetime.timedelta(days=43), recorded_by=world.people[f"{key}.teacher"])
+    # The week: at a1 and b1, maths in P1 on today's weekday, taught by the teacher; six weeks ago (the
+    # same weekday) learnerA1 was absent from it and learnerA2 present.
+    from commonroom.records.models import LessonMark, Period, TimetableSlot
+
+    for key in ("a1", "b1"):
+        inst = world.institutions[key]
+        period = Period.objects.create(institution=inst, name="P1", kind="lesson", session="AM",
+                                       starts=datetime.time(9, 0), ends=datetime.time(10, 0))
+        slot = TimetableSlot.objects.create(institution=inst, group=world.groups[f"{key}.maths"], period=period,
+                                            weekday=today().weekday(), teacher=world.people[f"{key}.teacher"])
+        for who, status in (("learnerA1", "absent"), ("learnerA2", "present")):
+            LessonMark.objects.create(institution=inst, slot=slot, learner=world.learners[f"{key}.{who}"],
+                                      date=today() - datetime.timedelta(days=42), status=status)
     # Authority and platform.
     for la in ("la1", "la2"):
         person = _person(world, f"{la}.officer", "Officer", la.upper())

@@ -81,6 +81,12 @@ def _incident_of(world: World, inst: str) -> int:
     return Incident.objects.get(institution=world.institutions[inst], location="matrix").pk
 
 
+def _slot_of(world: World, inst: str) -> int:
+    from commonroom.records.models import TimetableSlot
+
+    return TimetableSlot.objects.get(institution=world.institutions[inst], group=world.groups[f"{inst}.maths"]).pk
+
+
 def _link_url(world: World, key: str) -> str:
     link = world.links[key]
     return f"/learners/{link.learner_id}/contacts/{link.pk}/invite/"
@@ -139,6 +145,17 @@ PAGE_SPECS: dict[str, Spec] = {
     "records:behaviour_settings": Spec(
         lambda w, t: f"/institutions/{w.institutions[t].pk}/behaviour/settings/", oracle.may_manage_behaviour, INSTITUTIONS
     ),
+    "records:my_timetable": Spec(lambda w, t: "/timetable/", SIGNED_IN),
+    "records:lesson_register": Spec(lambda w, t: f"/lessons/{_slot_of(w, t)}/{_today().isoformat()}/",
+                                    oracle.may_take_lesson_register, ["a1", "b1"]),
+    "records:institution_timetable": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/timetable/",
+                                          oracle.may_view_timetable, INSTITUTIONS),
+    "records:slot_remove": Spec(lambda w, t: f"/institutions/{w.institutions[t.split('.')[0]].pk}/timetable/slots/{_slot_of(w, t.split('.')[0])}/remove/",
+                                lambda p, t: oracle.may_manage_timetable(p, t.split(".")[0]), ["a1.slot"], method="post", ok=(302,)),
+    "records:school_week": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/school-week/",
+                                oracle.may_manage_timetable, INSTITUTIONS),
+    "records:missing_from_lessons": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/attendance/missing/",
+                                         oracle.may_view_institution_attendance, INSTITUTIONS),
     "organisations:manage": Spec(lambda w, t: "/manage/", PLATFORM_ADMIN),
     "organisations:authority_create": Spec(lambda w, t: "/manage/authorities/new/", PLATFORM_ADMIN),
     "organisations:institution_create": Spec(lambda w, t: "/manage/institutions/new/", PLATFORM_ADMIN),
@@ -184,6 +201,8 @@ def api_path(world: World, template: str, target: str) -> str:
         path = path.replace("{mark_id}", str(_mark_of(world, target)))
     if "{incident_id}" in path:
         path = path.replace("{incident_id}", str(_incident_of(world, target)))
+    if "{slot_id}" in path:
+        path = path.replace("{slot_id}", str(_slot_of(world, target)))
     if "{token_id}" in path:
         from commonroom.identity.models import PersonalAccessToken
 
@@ -220,6 +239,14 @@ API_SPECS: dict[tuple[str, str], Spec] = {
         lambda w, t: "", oracle.may_view_institution_attendance, INSTITUTIONS
     ),
     ("get", "/api/v1/groups/{group_id}/attendance"): Spec(lambda w, t: "", oracle.may_view_group_attendance, GROUPS),
+    ("get", "/api/v1/timetable"): Spec(lambda w, t: "", SIGNED_IN),
+    ("get", "/api/v1/lessons/{slot_id}/register"): Spec(lambda w, t: "", oracle.may_take_lesson_register, ["a1", "b1"]),
+    ("put", "/api/v1/lessons/{slot_id}/register"): Spec(
+        lambda w, t: "", oracle.may_take_lesson_register, ["a1", "b1"], body=lambda w, t: _lesson_body(w, t),
+    ),
+    ("get", "/api/v1/institutions/{institution_id}/attendance/missing"): Spec(
+        lambda w, t: "", oracle.may_view_institution_attendance, INSTITUTIONS
+    ),
     ("get", "/api/v1/learners/{learner_id}/behaviour"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
     ("get", "/api/v1/incidents/{incident_id}"): Spec(lambda w, t: "", oracle.may_view_incident, ["a1", "b1"]),
     ("get", "/api/v1/institutions/{institution_id}/behaviour"): Spec(
@@ -245,10 +272,16 @@ def _register_body(world: World, group: str) -> dict:
     return {"date": _today().isoformat(), "session": "AM", "marks": marks}
 
 
+def _lesson_body(world: World, inst: str) -> dict:
+    members = sorted(oracle.GROUP_MEMBERS["maths"])
+    return {"date": _today().isoformat(),
+            "marks": [{"learner_id": world.learners[f"{inst}.{who}"].pk, "status": "present"} for who in members]}
+
+
 def _category(world: World, learner: str, kind: str) -> int:
     from commonroom.records.models import BehaviourCategory
 
-    return BehaviourCategory.objects.get(institution=world.institutions[learner.split(".")[0]], kind=kind).pk
+    return BehaviourCategory.objects.get(institution=world.institutions[learner.split(".")[0]], kind=kind, name="Matrix").pk
 
 
 def _incident_body(world: World, learner: str) -> dict:

@@ -98,7 +98,11 @@ def path_values(world) -> dict[str, list[int]]:
     incident = Incident.objects.create(institution=world.institutions["a1"], category=category, severity=1,
                                        occurred_at=timezone.now(), description="x", recorded_by=world.people["a1.teacher"])
     IncidentLearner.objects.create(institution=world.institutions["a1"], incident=incident, learner=learner, role="witness")
+    from commonroom.records.models import TimetableSlot
+
+    slot = TimetableSlot.objects.get(group=world.groups["a1.maths"])
     return {
+        "slot_id": [slot.pk, MISSING_ID],
         "incident_id": [incident.pk, MISSING_ID],
         "mark_id": [mark.pk, MISSING_ID],
         "institution_id": [world.institutions["a1"].pk, MISSING_ID],
@@ -133,6 +137,7 @@ BODIES = {
     ("post", "/api/v1/incidents"): {"institution_id": 1, "category_id": 1, "severity": 1,
                                     "occurred_at": "2026-01-01T10:00:00Z", "description": "x", "learners": []},
     ("post", "/api/v1/rewards"): {"institution_id": 1, "category_id": 1, "learner_ids": []},
+    ("put", "/api/v1/lessons/{slot_id}/register"): {"date": "2000-01-03", "marks": []},
 }
 
 
