@@ -15,6 +15,7 @@ from ninja.openapi.docs import DocsBase
 
 from commonroom.common.api_auth import TOKEN_OR_SESSION
 from commonroom.identity.api import router as identity_router
+from commonroom.interop.api import router as interop_router
 from commonroom.organisations.api import router as organisations_router
 from commonroom.people.api import router as people_router
 from commonroom.records.api import router as records_router
@@ -65,3 +66,4 @@ api.add_router("", identity_router)
 api.add_router("", organisations_router)
 api.add_router("", people_router)
 api.add_router("", records_router)
+api.add_router("", interop_router)

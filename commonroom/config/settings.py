@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "commonroom.authz",
     "commonroom.identity",
     "commonroom.records",
+    "commonroom.interop",
     "commonroom.home",
     "commonroom.demo",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("commonroom.organisations.urls")),
     path("", include("commonroom.identity.urls")),
     path("", include("commonroom.records.urls")),
+    path("", include("commonroom.interop.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

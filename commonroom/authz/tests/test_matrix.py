@@ -156,6 +156,7 @@ PAGE_SPECS: dict[str, Spec] = {
                                 oracle.may_manage_timetable, INSTITUTIONS),
     "records:missing_from_lessons": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/attendance/missing/",
                                          oracle.may_view_institution_attendance, INSTITUTIONS),
+    "interop:csv_upload": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/import/", oracle.may_enrol_at, INSTITUTIONS),
     "organisations:manage": Spec(lambda w, t: "/manage/", PLATFORM_ADMIN),
     "organisations:authority_create": Spec(lambda w, t: "/manage/authorities/new/", PLATFORM_ADMIN),
     "organisations:institution_create": Spec(lambda w, t: "/manage/institutions/new/", PLATFORM_ADMIN),
@@ -240,6 +241,10 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ),
     ("get", "/api/v1/groups/{group_id}/attendance"): Spec(lambda w, t: "", oracle.may_view_group_attendance, GROUPS),
     ("get", "/api/v1/timetable"): Spec(lambda w, t: "", SIGNED_IN),
+    ("post", "/api/v1/institutions/{institution_id}/import"): Spec(
+        lambda w, t: "", oracle.may_enrol_at, INSTITUTIONS,
+        body=lambda w, t: {"groups": "code,name,kind\nZZ1,Matrix group,teaching\n", "dry_run": True},
+    ),
     ("get", "/api/v1/lessons/{slot_id}/register"): Spec(lambda w, t: "", oracle.may_take_lesson_register, ["a1", "b1"]),
     ("put", "/api/v1/lessons/{slot_id}/register"): Spec(
         lambda w, t: "", oracle.may_take_lesson_register, ["a1", "b1"], body=lambda w, t: _lesson_body(w, t),

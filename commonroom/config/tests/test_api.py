@@ -35,6 +35,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/learners/{learner_id}/behaviour"),
     ("get", "/api/v1/groups/{group_id}/attendance"),
     ("get", "/api/v1/timetable"),
+    ("post", "/api/v1/institutions/{institution_id}/import"),
     ("get", "/api/v1/lessons/{slot_id}/register"),
     ("put", "/api/v1/lessons/{slot_id}/register"),
     ("get", "/api/v1/institutions/{institution_id}/attendance/missing"),

@@ -138,6 +138,7 @@ BODIES = {
                                     "occurred_at": "2026-01-01T10:00:00Z", "description": "x", "learners": []},
     ("post", "/api/v1/rewards"): {"institution_id": 1, "category_id": 1, "learner_ids": []},
     ("put", "/api/v1/lessons/{slot_id}/register"): {"date": "2000-01-03", "marks": []},
+    ("post", "/api/v1/institutions/{institution_id}/import"): {"groups": "code,name,kind\nZZ9,Contract,teaching\n"},
 }
 
 
