@@ -921,6 +921,18 @@ _MARK_COLUMNS = (
 )
 
 
+def _insert_marks(cursor: Any, sql: str, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """Many rows at once: PostgreSQL's COPY (an order of magnitude faster than INSERT), else executemany."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(_MARK_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor.executemany(sql, rows)
+
+
 def _write_attendance(plan: DemoPlan, today: datetime.date, seed: int, say: Any) -> int:
     """A year of AM and PM marks (every school day from a year ago to yesterday, from each learner's
     enrolment), written with plain batched inserts: the authority size is millions of rows.
@@ -966,13 +978,13 @@ def _write_attendance(plan: DemoPlan, today: datetime.date, seed: int, say: Any)
                         late = rng.randint(3, 25) if code == "L" else None
                         batch.append((inst.id, lr.person.id, enrolment, day, session, code, "", late, 1, "register", stamp, stamp))
                 if len(batch) >= 20_000:
-                    cursor.executemany(sql, batch)
+                    _insert_marks(cursor, sql, table, batch)
                     total += len(batch)
                     batch = []
             if len(plan.institutions) > 4:
                 say(f"{total:,} attendance marks so far ({inst.name})")
         if batch:
-            cursor.executemany(sql, batch)
+            _insert_marks(cursor, sql, table, batch)
             total += len(batch)
     return total
 
