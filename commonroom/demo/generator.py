@@ -1128,7 +1128,8 @@ def _write_timetable(plan: DemoPlan, today: datetime.date, seed: int) -> str:
                     teacher_busy.add((teacher_of[group.id].id, day, index))
                     room = room_use.get((day, index), 0)
                     room_use[(day, index)] = room + 1
-                    slots.append(TimetableSlot(institution_id=inst.id, group_id=group.id, period=lessons[inst.id][index],
+                    slots.append(TimetableSlot(institution_id=inst.id, academic_year_id=inst.year_id, group_id=group.id,
+                                               period=lessons[inst.id][index],
                                                weekday=day, teacher_id=teacher_of[group.id].id, room_id=room))
                 wanted -= 1
         rooms_needed[inst.id] = max(room_use.values(), default=0)

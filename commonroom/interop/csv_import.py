@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.validators import validate_email
+from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from commonroom.authz import audit
@@ -27,7 +28,9 @@ from commonroom.organisations.models import AcademicYear, Institution
 from commonroom.people.identifiers import normalise_upn, uln_problem, upn_problem
 from commonroom.people.models import ContactLink, Enrolment, Group, GroupMembership, Learner, Person
 
-MAX_BYTES = 5 * 1024 * 1024
+# All the files together travel back in the confirmation form: Django accepts 2.5 MB of form data.
+MAX_BYTES = 2 * 1024 * 1024
+MAX_TOTAL_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
 
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -40,6 +43,10 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                  ("email", "phone", "parental_responsibility", "priority", "may_receive_reports", "lives_with_learner")),
 }
 FILE_ORDER = ("groups", "learners", "memberships", "contacts")
+# The longest value each column takes (the model fields' lengths).
+LIMITS = {"code": 20, "group_code": 20, "year_group": 20, "name": 100, "subject": 100, "upn": 13, "learner_upn": 13,
+          "former_upn": 13, "uln": 10, "given_name": 100, "family_name": 100, "preferred_name": 100, "email": 254,
+          "phone": 30, "relationship": 20}
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 
@@ -67,8 +74,16 @@ def _rows(name: str, text: str, problems: list[str]) -> list[tuple[int, dict[str
     """The rows of one file as (row number, values), or [] with the problems noted."""
     if not text.strip():
         return []
-    if len(text.encode("utf-8")) > MAX_BYTES:
-        problems.append(_("%(file)s: the file is larger than 5 MB; split it.") % {"file": f"{name}.csv"})
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        problems.append(_("%(file)s: the text is not valid Unicode.") % {"file": f"{name}.csv"})
+        return []
+    if "\x00" in text:
+        problems.append(_("%(file)s: the file contains NUL characters; save it as CSV text.") % {"file": f"{name}.csv"})
+        return []
+    if size > MAX_BYTES:
+        problems.append(_("%(file)s: the file is larger than 2 MB; split it.") % {"file": f"{name}.csv"})
         return []
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -84,8 +99,9 @@ def _rows(name: str, text: str, problems: list[str]) -> list[tuple[int, dict[str
         return []
     rows = []
     try:
-        for number, raw in enumerate(reader, start=2):
-            if number - 1 > MAX_ROWS:
+        for count, raw in enumerate(reader, start=1):
+            number = reader.line_num  # the line the row ends on, blank lines counted
+            if count > MAX_ROWS:
                 problems.append(_("%(file)s: more than %(max)s rows; split it.") % {"file": f"{name}.csv", "max": MAX_ROWS})
                 return []
             if None in raw:
@@ -93,6 +109,10 @@ def _rows(name: str, text: str, problems: list[str]) -> list[tuple[int, dict[str
                 continue
             values = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
             if any(values.values()):
+                too_long = [column for column, value in values.items() if len(value) > LIMITS.get(column, 200)]
+                for column in too_long:
+                    problems.append(_("%(file)s row %(row)s: %(column)s is longer than %(max)s characters.") % {
+                        "file": f"{name}.csv", "row": number, "column": column, "max": LIMITS.get(column, 200)})
                 rows.append((number, values))
     except csv.Error as error:
         problems.append(_("%(file)s: not a readable CSV file (%(error)s).") % {"file": f"{name}.csv", "error": error})
@@ -123,11 +143,13 @@ def _flag(value: str, where: str, column: str, default: bool, problems: list[str
     return default
 
 
-def plan_import(institution: Institution, texts: dict[str, str]) -> Plan:
+def plan_import(institution: Institution, texts: dict[str, str], actor: Actor | None = None) -> Plan:
     """Read and check every file against each other and the database; ImportRefused lists every problem."""
     problems: list[str] = []
     if not any((texts.get(name) or "").strip() for name in FILE_ORDER):
         raise ImportRefused([_("Choose at least one file to import.")])
+    if sum(len((texts.get(name) or "").encode("utf-8", "replace")) for name in FILE_ORDER) > MAX_TOTAL_BYTES:
+        raise ImportRefused([_("The files together are larger than 2 MB: import them in parts (groups first).")])
     rows = {name: _rows(name, texts.get(name) or "", problems) for name in FILE_ORDER}
     year = AcademicYear.objects.filter(institution=institution, start_date__lte=today(), end_date__gte=today()).first()
     plan = Plan()
@@ -211,10 +233,22 @@ def plan_import(institution: Institution, texts: dict[str, str]) -> Plan:
     in_file = {learner["upn"] for learner in plan.learners}
     refs = [normalise_upn(row["upn"]) for _n, row in rows["memberships"]] + [
         normalise_upn(row["learner_upn"]) for _n, row in rows["contacts"]]
+    # Learners already here are found through the policy: only those the actor may change (office and
+    # leaders where the learner is on roll, never one they are barred from).
+    from commonroom.authz.api import visible
+
+    changeable = visible(actor, Learner, "change") if actor is not None else Learner.objects.none()
     at_school = dict(
-        Enrolment.objects.filter(institution=institution, learner__upn__in=[u for u in refs if u not in in_file])
-        .filter(end_date__isnull=True).values_list("learner__upn", "learner_id")
+        changeable.filter(upn__in=[u for u in refs if u not in in_file],
+                          enrolments__institution=institution, enrolments__end_date__isnull=True)
+        .values_list("upn", "pk")
     ) if refs else {}
+    codes_by_kind: Counter[str] = Counter(
+        Group.objects.filter(institution=institution, academic_year=year).values_list("code", flat=True)) if year else Counter()
+    already_in = set(
+        GroupMembership.objects.filter(learner_id__in=list(at_school.values()), group__institution=institution,
+                                       end_date__isnull=True).values_list("learner__upn", "group__code")
+    ) if at_school else set()
     # Memberships.
     all_codes = set(existing_groups) | set(new_codes)
     seen_pairs: set[tuple[str, str]] = set()
@@ -225,6 +259,11 @@ def plan_import(institution: Institution, texts: dict[str, str]) -> Plan:
             problems.append(_("%(where)s: no learner with UPN %(upn)s in learners.csv or on roll here.") % {"where": where, "upn": upn or "–"})
         if code not in all_codes:
             problems.append(_("%(where)s: no group with code %(code)s in groups.csv or this year's groups.") % {"where": where, "code": code or "–"})
+        if codes_by_kind[code] > 1 and code not in new_codes:
+            problems.append(_("%(where)s: more than one of this year's groups has the code %(code)s; give the groups different codes first.") % {
+                "where": where, "code": code})
+        if (upn, code) in already_in:
+            problems.append(_("%(where)s: this learner is already in %(code)s.") % {"where": where, "code": code})
         if (upn, code) in seen_pairs:
             problems.append(_("%(where)s: this learner is already in %(code)s above.") % {"where": where, "code": code})
         seen_pairs.add((upn, code))
@@ -242,6 +281,11 @@ def plan_import(institution: Institution, texts: dict[str, str]) -> Plan:
             problems.append(_("%(where)s: relationship must be one of %(choices)s.") % {"where": where, "choices": ", ".join(sorted(relationships))})
         if not row["given_name"] or not row["family_name"]:
             problems.append(_("%(where)s: given_name and family_name must not be empty.") % {"where": where})
+        if row.get("email"):
+            try:
+                validate_email(row["email"])
+            except ValidationError:
+                problems.append(_("%(where)s: email “%(value)s” is not an email address.") % {"where": where, "value": row["email"][:60]})
         priority = 1
         if row.get("priority"):
             try:
@@ -265,13 +309,13 @@ def plan_import(institution: Institution, texts: dict[str, str]) -> Plan:
 
 def preview(*, actor: Actor, institution: Institution, texts: dict[str, str]) -> Plan:
     require(actor, "enrol", institution)
-    return plan_import(institution, texts)
+    return plan_import(institution, texts, actor)
 
 
 def commit(*, actor: Actor, institution: Institution, texts: dict[str, str]) -> dict[str, int]:
     """Check everything again and write it all in one transaction; nothing is written if anything is wrong."""
     require(actor, "enrol", institution)
-    plan = plan_import(institution, texts)
+    plan = plan_import(institution, texts, actor)
     context = plan.__dict__["_context"]
     try:
         with transaction.atomic():
@@ -317,7 +361,13 @@ def commit(*, actor: Actor, institution: Institution, texts: dict[str, str]) -> 
             )
             audit.record_for_learners(actor, "import.learner", institution, [p.pk for p in people],
                                       institution_id=institution.pk, detail=plan.counts())
+            # Learners already here whose memberships or contacts changed are recorded too.
+            touched = sorted({learner_ids[m["upn"]] for m in plan.memberships} | {learner_ids[c["upn"]] for c in plan.contacts}
+                             - {p.pk for p in people})
+            audit.record_for_learners(actor, "import.learner_changed", institution, touched, institution_id=institution.pk,
+                                      detail=plan.counts())
             audit.record(actor, "import.csv", institution, institution_id=institution.pk, detail=plan.counts())
-    except IntegrityError:
-        raise ImportRefused([_("Someone added some of these records at the same moment; nothing was imported. Try again.")]) from None
+    except (IntegrityError, DataError):
+        raise ImportRefused([_("Someone added some of these records at the same moment, or a value does not fit; "
+                               "nothing was imported. Check the files and try again.")]) from None
     return plan.counts()

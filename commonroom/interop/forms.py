@@ -33,7 +33,7 @@ class ImportForm(forms.Form):
             upload = self.cleaned_data.get(f"{name}_file")
             if upload is not None:
                 if upload.size > MAX_BYTES:
-                    self.add_error(f"{name}_file", _("The file is larger than 5 MB."))
+                    self.add_error(f"{name}_file", _("The file is larger than 2 MB."))
                     continue
                 raw = upload.read()
                 try:

@@ -7,7 +7,7 @@ learner or field. A register saved over another device's newer marks answers 409
 
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -462,7 +462,7 @@ def get_incident(request: HttpRequest, incident_id: int = id_in_path()) -> dict[
 class RewardIn(Schema):
     institution_id: int = Field(..., ge=1, le=MAX_ID)
     category_id: int = Field(..., ge=1, le=MAX_ID)
-    learner_ids: list[int] = Field(..., max_length=200)
+    learner_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(..., max_length=200)
     awarded_on: datetime.date = Field(default_factory=today)
     note: str = Field("", max_length=300)
 

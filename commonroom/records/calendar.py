@@ -32,3 +32,12 @@ def is_school_day(institution_id: int, day: datetime.date) -> bool:
     return day.weekday() < 5 and Term.objects.filter(
         institution_id=institution_id, start_date__lte=day, end_date__gte=day
     ).exists()
+
+
+def is_open(institution_id: int, day: datetime.date) -> bool:
+    """A school day on which the school is not closed (no planned whole-school closure, #, that day)."""
+    from commonroom.records.codes import CLOSURE_CODE
+    from commonroom.records.models import AttendanceMark
+
+    return is_school_day(institution_id, day) and not AttendanceMark.objects.filter(
+        institution_id=institution_id, date=day, code=CLOSURE_CODE).exists()

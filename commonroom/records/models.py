@@ -289,6 +289,8 @@ class Room(InstitutionOwned):
 class TimetableSlot(InstitutionOwned):
     """A teaching group meets in a period on a weekday (of week A or B), with a teacher, in a room."""
 
+    academic_year = models.ForeignKey("organisations.AcademicYear", on_delete=models.PROTECT, related_name="+",
+                                      help_text=_("The group's academic year: a timetable is a year's"))
     group = models.ForeignKey("people.Group", on_delete=models.CASCADE, related_name="timetable_slots")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="slots")
     weekday = models.PositiveSmallIntegerField(choices=[(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")),
@@ -301,8 +303,9 @@ class TimetableSlot(InstitutionOwned):
         ordering = ["institution", "cycle_week", "weekday", "period__starts"]
         constraints = [
             models.UniqueConstraint(fields=["group", "cycle_week", "weekday", "period"], name="slot_group_once"),
-            models.UniqueConstraint(fields=["teacher", "cycle_week", "weekday", "period"], name="slot_teacher_once"),
-            models.UniqueConstraint(fields=["room", "cycle_week", "weekday", "period"], name="slot_room_once"),
+            models.UniqueConstraint(fields=["academic_year", "teacher", "cycle_week", "weekday", "period"],
+                                    name="slot_teacher_once"),
+            models.UniqueConstraint(fields=["academic_year", "room", "cycle_week", "weekday", "period"], name="slot_room_once"),
         ]
         indexes = [models.Index(fields=["institution", "cycle_week", "weekday"], name="slot_inst_day")]
 

@@ -21,7 +21,6 @@ from commonroom.organisations.models import Institution
 from commonroom.organisations.policies import officer_of_institutions_authority
 from commonroom.people.models import Group, GroupStaff, Learner
 from commonroom.people.policies import (
-    LEARNER_VIEW,
     ThroughLearner,
     barred_learner_ids,
     guardian_of,
@@ -184,14 +183,20 @@ def _incident_check(actor: Actor, incident: Incident) -> bool:
     involved = {row.learner_id for row in incident.learners.all()}
     if involved & barred_learner_ids(actor):
         return False
-    return (
-        incident.institution_id in actor.institutions_where(*WHOLE_INSTITUTION_ROLES)
-        or (actor.person_id is not None and actor.person_id in (incident.recorded_by_id, incident.follow_up_owner_id))
+    # The recorder and the follow-up owner read it while they still work at the school.
+    return incident.institution_id in actor.institutions_where(*WHOLE_INSTITUTION_ROLES) or (
+        actor.person_id is not None
+        and actor.person_id in (incident.recorded_by_id, incident.follow_up_owner_id)
+        and incident.institution_id in actor.institutions_where(*INSTITUTION_ROLES)
     )
 
 
 def _incident_q(actor: Actor) -> Q:
-    routes = Q(recorded_by_id=actor.person_id) | Q(follow_up_owner_id=actor.person_id)
+    routes = NOTHING
+    staff_at = actor.institutions_where(*INSTITUTION_ROLES)
+    if actor.person_id is not None and staff_at:
+        routes |= (Q(recorded_by_id=actor.person_id) | Q(follow_up_owner_id=actor.person_id)) & Q(
+            institution_id__in=sorted(staff_at))
     mine = actor.institutions_where(*WHOLE_INSTITUTION_ROLES)
     if mine:
         routes |= Q(institution_id__in=sorted(mine))
@@ -203,8 +208,10 @@ def _incident_q(actor: Actor) -> Q:
 
 register(Incident, view=Predicate("whole-school staff, the recorder or the follow-up owner (not barred)",
                                   _incident_check, _incident_q))
-register(IncidentLearner, view=ThroughLearner(LEARNER_VIEW))
-register(Reward, view=ThroughLearner(LEARNER_VIEW))
+register(IncidentLearner, view=ThroughLearner((is_the_learner | guardian_of) & not_barred, name="the learner, or a parent or carer (not barred)")
+         | marks_school_staff | marks_teacher | marks_officer)
+register(Reward, view=ThroughLearner((is_the_learner | guardian_of) & not_barred, name="the learner, or a parent or carer (not barred)")
+         | marks_school_staff | marks_teacher | marks_officer)
 behaviour_managers = Predicate(
     "is the head or a senior leader there",
     lambda actor, inst: inst.pk in actor.institutions_where(*ROLE_MANAGERS),
@@ -231,14 +238,18 @@ register(
 def _lesson_check(actor: Actor, slot: TimetableSlot) -> bool:
     if slot.institution_id in _office_at(actor):
         return True
+    if slot.institution_id not in actor.institutions_where(*INSTITUTION_ROLES):
+        return False  # a teacher who has left the school takes no more registers there
     return actor.person_id == slot.teacher_id or GroupStaff.Role.TEACHER in actor.staff_groups.get(slot.group_id, frozenset())
 
 
 def _lesson_q(actor: Actor) -> Q:
-    routes = Q(teacher_id=actor.person_id)
-    teaching = sorted(g for g, roles in actor.staff_groups.items() if GroupStaff.Role.TEACHER in roles)
-    if teaching:
-        routes |= Q(group_id__in=teaching)
+    routes = NOTHING
+    staff_at = actor.institutions_where(*INSTITUTION_ROLES)
+    if actor.person_id is not None and staff_at:
+        teaching = sorted(g for g, roles in actor.staff_groups.items() if GroupStaff.Role.TEACHER in roles)
+        mine = Q(teacher_id=actor.person_id) | (Q(group_id__in=teaching) if teaching else NOTHING)
+        routes |= mine & Q(institution_id__in=sorted(staff_at))
     if _office_at(actor):
         routes |= Q(institution_id__in=sorted(_office_at(actor)))
     return routes

@@ -21,7 +21,7 @@ from django.db.models.functions import TruncWeek
 from commonroom.authz import audit
 from commonroom.authz.actor import Actor
 from commonroom.authz.api import get_for, visible
-from commonroom.common.dates import in_force
+from commonroom.common.dates import in_force, today
 from commonroom.organisations.models import AcademicYear, Institution
 from commonroom.people.models import Enrolment, Group, GroupMembership, Learner
 from commonroom.records.codes import (
@@ -525,7 +525,8 @@ def learner_behaviour(actor: Actor, learner_id: Any, start: datetime.date, end: 
     items = [
         TimelineItem(timezone_date(row.incident.occurred_at), "incident", row.incident.category.name, row.points,
                      role=row.get_role_display(), severity=row.incident.get_severity_display(),
-                     action_taken=row.incident.action_taken,
+                     # Free text may name other children: only for those who may read the whole incident.
+                     action_taken=row.incident.action_taken if row.incident_id in openable else "",
                      incident_id=row.incident_id if row.incident_id in openable else None)
         for row in involvement
     ] + [TimelineItem(r.awarded_on, "reward", r.category.name, r.points, note=r.note) for r in rewards]
@@ -601,15 +602,22 @@ def my_behaviour_alerts(actor: Actor) -> list[dict[str, Any]]:
                 if roles & {GroupStaff.Role.TUTOR, GroupStaff.Role.HEAD_OF_YEAR}]
     if not watching:
         return []
+    groups = list(Group.objects.filter(pk__in=watching).select_related("institution").order_by("nc_year", "code"))
+    members: dict[int, set[int]] = {}
+    for group_id, learner_id in GroupMembership.objects.filter(in_force(on=actor.on), group_id__in=watching).values_list(
+            "group_id", "learner_id"):
+        members.setdefault(group_id, set()).add(learner_id)
     out: list[dict[str, Any]] = []
     seen: list[int] = []
-    for group in Group.objects.filter(pk__in=watching).select_related("institution").order_by("nc_year", "code"):
-        members = visible(actor, Learner).filter(
-            pk__in=GroupMembership.objects.filter(in_force(on=actor.on), group=group).values("learner_id")
-        ).values("pk")
-        alerts = _alerts(group.institution_id, members, actor.on)
-        threshold, days = _settings(group.institution_id)
-        out.append({"group": group, "alerts": alerts, "threshold": threshold, "days": days})
+    for institution_id in sorted({g.institution_id for g in groups}):
+        # One aggregate per school over every learner the actor watches there (and may see).
+        watched = visible(actor, Learner).filter(pk__in=sorted({pk for g in groups if g.institution_id == institution_id
+                                                                for pk in members.get(g.pk, set())})).values("pk")
+        alerts = _alerts(institution_id, watched, actor.on)
+        threshold, days = _settings(institution_id)
+        for group in (g for g in groups if g.institution_id == institution_id):
+            mine = [a for a in alerts if a.learner.pk in members.get(group.pk, set())]
+            out.append({"group": group, "alerts": mine, "threshold": threshold, "days": days})
         seen += [a.learner.pk for a in alerts]
     audit.record_learner_list_read(actor, seen, what="behaviour_alerts")
     return out
@@ -648,25 +656,36 @@ def institution_behaviour(actor: Actor, institution_id: Any, start: datetime.dat
         for row in rewards.order_by().values("category__name").annotate(count=Count("id"), points=Sum("points"))
         .order_by("-count")
     ]
-    year_filter = Q(learner__memberships__group__kind=Group.Kind.YEAR,
-                    learner__memberships__group__institution=institution,
-                    learner__memberships__group__academic_year__start_date__lte=end,
-                    learner__memberships__group__academic_year__end_date__gte=start)
+    # Each learner counts in the year group they were in at the end of the range (as for attendance).
+    year_ids = list(Group.objects.filter(institution=institution, kind=Group.Kind.YEAR,
+                                         academic_year__start_date__lte=end, academic_year__end_date__gte=start)
+                    .values_list("pk", flat=True))
+    year_of = Subquery(
+        GroupMembership.objects.filter(learner_id=OuterRef("learner_id"), group_id__in=year_ids, start_date__lte=end)
+        .order_by("-start_date", "-pk").values("group__name")[:1]
+    )
+    nc_of = Subquery(
+        GroupMembership.objects.filter(learner_id=OuterRef("learner_id"), group_id__in=year_ids, start_date__lte=end)
+        .order_by("-start_date", "-pk").values("group__nc_year")[:1]
+    )
     years: dict[str, dict[str, Any]] = {}
-    for row in (involvement.filter(year_filter).order_by().values("learner__memberships__group__name",
-                                                                  "learner__memberships__group__nc_year")
+
+    def year_row(name: str, nc: int | None) -> dict[str, Any]:
+        return years.setdefault(name, {"name": name, "nc": nc, "incidents": 0, "incident_points": 0, "rewards": 0,
+                                       "reward_points": 0})
+
+    for row in (involvement.order_by().annotate(year=year_of, nc=nc_of).values("year", "nc")
                 .annotate(count=Count("incident_id", distinct=True), points=Sum("points"))):
-        years.setdefault(row["learner__memberships__group__name"], {
-            "name": row["learner__memberships__group__name"], "nc": row["learner__memberships__group__nc_year"],
-            "incidents": 0, "incident_points": 0, "rewards": 0, "reward_points": 0})
-        years[row["learner__memberships__group__name"]].update(incidents=row["count"], incident_points=row["points"] or 0)
-    for row in (rewards.filter(year_filter).order_by().values("learner__memberships__group__name",
-                                                              "learner__memberships__group__nc_year")
+        if row["year"]:
+            bucket = year_row(row["year"], row["nc"])
+            bucket["incidents"] += row["count"]
+            bucket["incident_points"] += row["points"] or 0
+    for row in (rewards.order_by().annotate(year=year_of, nc=nc_of).values("year", "nc")
                 .annotate(count=Count("id"), points=Sum("points"))):
-        years.setdefault(row["learner__memberships__group__name"], {
-            "name": row["learner__memberships__group__name"], "nc": row["learner__memberships__group__nc_year"],
-            "incidents": 0, "incident_points": 0, "rewards": 0, "reward_points": 0})
-        years[row["learner__memberships__group__name"]].update(rewards=row["count"], reward_points=row["points"] or 0)
+        if row["year"]:
+            bucket = year_row(row["year"], row["nc"])
+            bucket["rewards"] += row["count"]
+            bucket["reward_points"] += row["points"] or 0
     weeks: dict[datetime.date, dict[str, Any]] = {}
     for row in (involvement.annotate(day=TruncDate("incident__occurred_at")).annotate(week=TruncWeek("day"))
                 .order_by().values("week").annotate(count=Count("incident_id", distinct=True))):
@@ -778,11 +797,12 @@ def cycle_week_on(institution_id: int, day: datetime.date) -> int:
 
 
 def slot_runs_on(slot: Any, day: datetime.date) -> bool:
-    """The lesson takes place that day: its weekday, its cycle week, a school day."""
-    from commonroom.records.calendar import is_school_day
+    """The lesson takes place that day: its weekday, its cycle week, its academic year, a school day on
+    which the school is not closed."""
+    from commonroom.records.calendar import is_open
 
     return (day.weekday() == slot.weekday and cycle_week_on(slot.institution_id, day) == slot.cycle_week
-            and is_school_day(slot.institution_id, day))
+            and slot.academic_year.start_date <= day <= slot.academic_year.end_date and is_open(slot.institution_id, day))
 
 
 def lesson_roll(actor: Actor, slot: Any, day: datetime.date) -> list[RollEntry]:
@@ -803,7 +823,8 @@ def lesson_sheet(actor: Actor, slot_id: Any, day: datetime.date) -> LessonSheet:
     from commonroom.records.models import LessonMark, TimetableSlot
 
     slot = get_for(actor, TimetableSlot, slot_id, action="take_register",
-                   queryset=TimetableSlot.objects.select_related("group", "period", "room", "teacher", "institution"))
+                   queryset=TimetableSlot.objects.select_related("group", "period", "room", "teacher", "institution",
+                                                                 "academic_year"))
     roll = lesson_roll(actor, slot, day)
     marks = {m.learner_id: m for m in LessonMark.objects.filter(slot=slot, date=day, learner_id__in=[r.learner_id for r in roll])}
     audit.record_learner_list_read(actor, [r.learner_id for r in roll], what="lesson_register")
@@ -815,16 +836,17 @@ def my_timetable(actor: Actor, day: datetime.date) -> dict[str, Any]:
     from commonroom.records.models import Period, TimetableSlot
 
     slots = list(
-        TimetableSlot.objects.filter(teacher_id=actor.person_id).select_related("group", "period", "room", "institution")
-        .order_by("institution_id", "period__starts")
+        TimetableSlot.objects.filter(teacher_id=actor.person_id, academic_year__start_date__lte=day,
+                                     academic_year__end_date__gte=day)
+        .select_related("group", "period", "room", "institution").order_by("institution_id", "period__starts")
     )
     if not slots:
         return {"today": [], "weeks": []}
     institution_id = slots[0].institution_id
     week = cycle_week_on(institution_id, day)
-    from commonroom.records.calendar import is_school_day
+    from commonroom.records.calendar import is_open
 
-    today_slots = [s for s in slots if s.weekday == day.weekday() and s.cycle_week == week] if is_school_day(institution_id, day) else []
+    today_slots = [s for s in slots if s.weekday == day.weekday() and s.cycle_week == week] if is_open(institution_id, day) else []
     periods = list(Period.objects.filter(institution_id=institution_id, kind=Period.Kind.LESSON).order_by("starts"))
     grid = []
     for cycle in sorted({s.cycle_week for s in slots}):
@@ -844,7 +866,7 @@ def institution_timetable(actor: Actor, institution_id: Any) -> dict[str, Any]:
 
     institution = get_for(actor, Institution, institution_id, action="view_timetable")
     slots = list(
-        TimetableSlot.objects.filter(institution=institution)
+        TimetableSlot.objects.filter(institution=institution, academic_year__end_date__gte=today())
         .select_related("group", "period", "room", "teacher").order_by("group__nc_year", "group__code", "cycle_week", "weekday", "period__starts")
     )
     by_group: dict[int, dict[str, Any]] = {}
@@ -885,10 +907,12 @@ def missing_from_lessons(actor: Actor, institution: Institution, day: datetime.d
     lesson in the same session that day: the pastoral team follows them up at once."""
     from commonroom.records.models import LessonMark
 
+    # Present (or at an approved activity) at that session's register, or at the morning register for
+    # an afternoon lesson: a learner who was in that morning and then misses a lesson.
     present = AttendanceMark.objects.filter(
-        institution=institution, learner_id=OuterRef("learner_id"), date=day, session=OuterRef("slot__period__session"),
-        category__lte=2,
-    )
+        Q(session=OuterRef("slot__period__session")) | Q(session="AM"),
+        institution=institution, learner_id=OuterRef("learner_id"), date=day, category__lte=2,
+    ).order_by("-session")
     rows = (
         visible(actor, LessonMark).filter(institution=institution, date=day, status=LessonMark.Status.ABSENT)
         .filter(Exists(present))

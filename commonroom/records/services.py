@@ -472,7 +472,10 @@ def _learners_for_behaviour(
 ) -> tuple[dict[int, Learner], dict[str, list[str]]]:
     """The learners, if the actor may record behaviour for each and each is on roll at the school that day."""
     from commonroom.authz.api import visible
+    from commonroom.authz.models import INSTITUTION_ROLES
 
+    if institution.pk not in actor.institutions_where(*INSTITUTION_ROLES):
+        raise NotFound()  # behaviour is recorded by staff of the school it is recorded at
     errors: dict[str, list[str]] = {}
     allowed = visible(actor, Learner, "record_behaviour").filter(pk__in=list(learner_ids))
     on_roll = set(
@@ -522,6 +525,8 @@ def incident_record(
         errors["category"] = [_("Choose one of the school's incident categories.")]
     if severity not in Incident.Severity.values:
         errors["severity"] = [_("Choose a severity.")]
+    if timezone.is_naive(occurred_at):
+        occurred_at = timezone.make_aware(occurred_at)
     if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["occurred_at"] = [_("An incident cannot be in the future.")]
     if not description.strip():
@@ -790,7 +795,8 @@ def slot_add(
     if teacher_id is None or not RoleAssignment.objects.filter(in_force(), person_id=teacher_id, institution=institution).exists():
         errors["teacher"] = [_("Choose a member of staff at this school.")]
     if not errors:
-        same_time = TimetableSlot.objects.filter(period=period, weekday=weekday, cycle_week=cycle_week).select_related("group")
+        same_time = TimetableSlot.objects.filter(period=period, weekday=weekday, cycle_week=cycle_week,
+                                                 academic_year_id=group.academic_year_id).select_related("group")  # type: ignore[union-attr]
         for other in same_time:
             if other.group_id == group.pk:  # type: ignore[union-attr]
                 errors.setdefault("group", []).append(_("%(group)s already has a lesson then.") % {"group": group.name})  # type: ignore[union-attr]
@@ -802,7 +808,8 @@ def slot_add(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            slot = TimetableSlot.objects.create(institution=institution, group=group, period=period, weekday=weekday,
+            slot = TimetableSlot.objects.create(institution=institution, academic_year_id=group.academic_year_id, group=group,
+                                                period=period, weekday=weekday,
                                                 cycle_week=cycle_week, teacher_id=teacher_id, room=room)
             audit.record(actor, "timetable.slot_added", slot, institution_id=institution.pk)
     except IntegrityError:
@@ -835,6 +842,8 @@ def lesson_register_save(*, actor: Actor, slot: Any, day: datetime.date, entries
         raise ValidationError({"__all__": _("This lesson does not take place on %(day)s.") % {"day": day.strftime("%A %-d %B %Y")}})
     roll = {row.learner_id: row for row in lesson_roll(actor, slot, day)}
     errors: dict[str, list[str]] = {}
+    if len({learner_id for learner_id, _s in entries}) != len(entries):
+        errors.setdefault("__all__", []).append(_("A learner appears twice."))
     for learner_id, status in entries:
         if learner_id not in roll:
             errors.setdefault(f"status_{learner_id}", []).append(_("Learner %(id)s is not in this lesson.") % {"id": learner_id})
@@ -848,6 +857,7 @@ def lesson_register_save(*, actor: Actor, slot: Any, day: datetime.date, entries
         raise ValidationError(errors)
     with transaction.atomic():
         existing = {m.learner_id: m for m in LessonMark.objects.select_for_update().filter(slot=slot, date=day)}
+        existing_status = {pk: m.status for pk, m in existing.items()}
         to_create, to_update = [], []
         for learner_id, status in entries:
             mark = existing.get(learner_id)
@@ -865,4 +875,9 @@ def lesson_register_save(*, actor: Actor, slot: Any, day: datetime.date, entries
         LessonMark.objects.bulk_update(to_update, ["status", "recorded_by", "updated_at"])
         audit.record(actor, "attendance.lesson_register_saved", slot, institution_id=slot.institution_id,
                      detail={"date": day.isoformat(), "created": len(to_create), "changed": len(to_update)})
+        # A changed lesson mark is recorded per learner, with what it was, so nothing changes silently.
+        for mark in to_update:
+            audit.record(actor, "attendance.lesson_mark_changed", mark, learner_id=mark.learner_id,
+                         institution_id=slot.institution_id,
+                         detail={"date": day.isoformat(), "from": existing_status[mark.learner_id], "to": mark.status})
     return len(to_create) + len(to_update)

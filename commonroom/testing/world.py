@@ -231,6 +231,7 @@ def build_world() -> World:
         period = Period.objects.create(institution=inst, name="P1", kind="lesson", session="AM",
                                        starts=datetime.time(9, 0), ends=datetime.time(10, 0))
         slot = TimetableSlot.objects.create(institution=inst, group=world.groups[f"{key}.maths"], period=period,
+                                            academic_year=world.groups[f"{key}.maths"].academic_year,
                                             weekday=today().weekday(), teacher=world.people[f"{key}.teacher"])
         for who, status in (("learnerA1", "absent"), ("learnerA2", "present")):
             LessonMark.objects.create(institution=inst, slot=slot, learner=world.learners[f"{key}.{who}"],

@@ -88,3 +88,43 @@ def test_the_page_previews_and_imports(client, world) -> None:
     assert done.status_code == 302 and Learner.objects.filter(upn=UPN1).exists()
     bad = client.post(url, {"action": "preview", "learners_file": SimpleUploadedFile("l.csv", b"upn,given_name\n")})
     assert "missing column(s) family_name, date_of_birth" in bad.content.decode()
+
+
+def test_existing_learners_are_reached_through_the_policy(world) -> None:
+    """An office member barred from a learner cannot add contacts or memberships to them by import."""
+    from commonroom.people.models import ContactLink as Link
+
+    barred = world.learners["a1.learnerA1"]
+    Link.objects.create(learner=barred, contact=world.people["a1.office"], relationship="other", access_barred=True,
+                        start_date=barred.enrolments.get().start_date)
+    contacts = f"learner_upn,given_name,family_name,relationship\n{barred.upn},New,Mother,mother\n"
+    with pytest.raises(csv_import.ImportRefused, match="no learner with UPN"):
+        csv_import.commit(actor=world.actor("a1.office"), institution=world.institutions["a1"], texts={"contacts": contacts})
+    # The head (not barred) may, and the learner's audit trail says so.
+    from commonroom.authz.models import AuditEvent
+
+    csv_import.commit(actor=world.actor("a1.head"), institution=world.institutions["a1"], texts={"contacts": contacts})
+    assert AuditEvent.objects.filter(action="import.learner_changed", learner_id=barred.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (LEARNERS.replace("Ada", "A" * 150), "given_name is longer than 100"),
+        (LEARNERS.replace("Ada", "A\x00da"), "NUL"),
+        (LEARNERS.replace("Ada", "\ud800"), "not valid Unicode"),
+        ("upn,given_name,family_name,date_of_birth\n\n\n" + LEARNERS.split("\n", 1)[1].replace("2014-12-10", "10/12/2014"),
+         "learners.csv row 4"),
+    ],
+)
+def test_odd_input_is_refused_with_a_message(world, text, expected) -> None:
+    with pytest.raises(csv_import.ImportRefused) as caught:
+        csv_import.preview(actor=world.actor("a1.office"), institution=world.institutions["a1"], texts={"learners": text})
+    assert any(expected in problem for problem in caught.value.problems), caught.value.problems
+
+
+def test_importing_the_same_memberships_twice_is_refused(world) -> None:
+    office, inst = world.actor("a1.office"), world.institutions["a1"]
+    csv_import.commit(actor=office, institution=inst, texts=_texts())
+    with pytest.raises(csv_import.ImportRefused, match="already in Y7"):
+        csv_import.commit(actor=office, institution=inst, texts={"memberships": f"upn,group_code\n{UPN1},Y7\n"})
