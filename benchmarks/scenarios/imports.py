@@ -21,7 +21,7 @@ def _files(la: str, estab: str, count: int) -> dict[str, str]:
     memberships = ["upn,group_code"]
     contacts = ["learner_upn,given_name,family_name,relationship"]
     for n in range(count):
-        upn = make_upn(la, estab, 30, 100 + n)
+        upn = make_upn(la, estab, 30 + n // 800, 100 + n % 800)
         learners.append(f"{upn},Bench{n},Learner,2014-10-01,F")
         memberships += [f"{upn},BY7", f"{upn},B7{n // 30}"]
         contacts.append(f"{upn},Parent{n},Learner,parent")
