@@ -34,11 +34,12 @@ from commonroom.records.models import AttendanceMark, MarkChange, Register
 def _counts() -> dict[str, Count]:
     """Sessions possible, attended, authorised and unauthorised, from the generated category number
     (1 present, 2 approved activity, 3 authorised, 4 unauthorised; 5 and 6 are not counted)."""
+    # Counting the category itself (never null) lets PostgreSQL answer from the covering index alone.
     return {
-        "possible": Count("id", filter=Q(category__lte=4)),
-        "attended": Count("id", filter=Q(category__lte=2)),
-        "authorised": Count("id", filter=Q(category=3)),
-        "unauthorised": Count("id", filter=Q(category=4)),
+        "possible": Count("category", filter=Q(category__lte=4)),
+        "attended": Count("category", filter=Q(category__lte=2)),
+        "authorised": Count("category", filter=Q(category=3)),
+        "unauthorised": Count("category", filter=Q(category=4)),
     }
 
 
