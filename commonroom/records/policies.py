@@ -206,6 +206,25 @@ def _incident_q(actor: Actor) -> Q:
     return routes
 
 
+def _follow_up_check(actor: Actor, incident: Incident) -> bool:
+    if incident.follow_up_owner_id is None or not _incident_check(actor, incident):
+        return False
+    return actor.person_id == incident.follow_up_owner_id or incident.institution_id in actor.institutions_where(
+        *WHOLE_INSTITUTION_ROLES)
+
+
+def _follow_up_q(actor: Actor) -> Q:
+    routes = NOTHING
+    if actor.person_id is not None and actor.institutions_where(*INSTITUTION_ROLES):
+        routes |= Q(follow_up_owner_id=actor.person_id, institution_id__in=sorted(actor.institutions_where(*INSTITUTION_ROLES)))
+    mine = actor.institutions_where(*WHOLE_INSTITUTION_ROLES)
+    if mine:
+        routes |= Q(institution_id__in=sorted(mine), follow_up_owner__isnull=False)
+    return routes & _incident_q(actor)
+
+
+register(Incident, follow_up=Predicate("is the follow-up owner, or whole-school staff (not barred)",
+                                       _follow_up_check, _follow_up_q))
 register(Incident, view=Predicate("whole-school staff, the recorder or the follow-up owner (not barred)",
                                   _incident_check, _incident_q))
 register(IncidentLearner, view=ThroughLearner((is_the_learner | guardian_of) & not_barred, name="the learner, or a parent or carer (not barred)")

@@ -95,6 +95,11 @@ class Figures:
     def severe(self) -> bool:
         return self.possible > 0 and self.absent * 2 >= self.possible
 
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Figures:
+        """From a row of the ``_counts()`` aggregates."""
+        return cls(row["possible"], row["attended"], row["authorised"], row["unauthorised"])
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "possible": self.possible, "attended": self.attended, "authorised": self.authorised,
@@ -106,7 +111,7 @@ class Figures:
 
 def figures_of(marks: QuerySet[AttendanceMark]) -> Figures:
     row = marks.order_by().aggregate(**_counts())
-    return Figures(row["possible"], row["attended"], row["authorised"], row["unauthorised"])
+    return Figures.of(row)
 
 
 def _in_range(marks: QuerySet[AttendanceMark], start: datetime.date, end: datetime.date) -> QuerySet[AttendanceMark]:
@@ -159,7 +164,7 @@ def learner_attendance(actor: Actor, learner_id: Any, start: datetime.date, end:
     for row in marks.order_by().annotate(week=TruncWeek("date")).values("enrolment_id", "week").annotate(**_counts()).order_by("week"):
         week = row["week"]
         week = week.date() if isinstance(week, datetime.datetime) else week
-        figures = Figures(row["possible"], row["attended"], row["authorised"], row["unauthorised"])
+        figures = Figures.of(row)
         weekly.setdefault(row["enrolment_id"], []).append({"week": week, "figures": figures})
     recent: dict[int, list[AttendanceMark]] = {}
     for mark in marks.order_by("-date", "-session")[:40]:
@@ -168,8 +173,7 @@ def learner_attendance(actor: Actor, learner_id: Any, start: datetime.date, end:
     result = [
         EnrolmentFigures(
             e.institution, e,
-            Figures(per_enrolment[e.pk]["possible"], per_enrolment[e.pk]["attended"],
-                    per_enrolment[e.pk]["authorised"], per_enrolment[e.pk]["unauthorised"]),
+            Figures.of(per_enrolment[e.pk]),
             weekly.get(e.pk, []), recent.get(e.pk, []),
         )
         for e in enrolments
@@ -367,7 +371,7 @@ def institution_attendance(actor: Actor, institution_id: Any, start: datetime.da
     for pk, name, _nc in years:
         row = by_group.get(pk)
         if row:
-            year_rows.append({"group_id": pk, "name": name, "figures": Figures(row["possible"], row["attended"], row["authorised"], row["unauthorised"])})
+            year_rows.append({"group_id": pk, "name": name, "figures": Figures.of(row)})
     outstanding = marks.filter(code=NOT_YET_ESTABLISHED).count()
     return InstitutionAttendance(institution, start, end, figures, year_rows, flags["persistent"], flags["severe"], outstanding)
 
@@ -433,7 +437,7 @@ def persistent_absentees(
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start)).order_by("start_date").values_list("learner_id", "group__name")
     )
     absentees: list[Absentee] = [
-        Absentee(learners[row["learner_id"]], Figures(row["possible"], row["attended"], row["authorised"], row["unauthorised"]),
+        Absentee(learners[row["learner_id"]], Figures.of(row),
                  years.get(row["learner_id"], ""), row["learner_id"] in openable)
         for row in page.object_list
     ]

@@ -606,12 +606,7 @@ def reward_record(
 
 def incident_follow_up_done(*, actor: Actor, incident: Any) -> None:
     """The follow-up owner, or whole-school staff, mark the follow-up done."""
-    from commonroom.authz.models import WHOLE_INSTITUTION_ROLES
-
-    require(actor, "view", incident)
-    if not (actor.person_id == incident.follow_up_owner_id
-            or incident.institution_id in actor.institutions_where(*WHOLE_INSTITUTION_ROLES)):
-        raise NotFound()
+    require(actor, "follow_up", incident)
     with transaction.atomic():
         type(incident).objects.filter(pk=incident.pk).update(follow_up_done=True, updated_at=timezone.now())
         audit.record(actor, "behaviour.follow_up_done", incident, institution_id=incident.institution_id)

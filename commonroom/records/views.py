@@ -343,11 +343,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         services.incident_follow_up_done(actor=actor, incident=incident)
         messages.success(request, _("The follow-up is marked done."))
         return redirect("records:incident_detail", incident.pk)
-    from commonroom.authz.models import WHOLE_INSTITUTION_ROLES
-
-    may_close = not incident.follow_up_done and incident.follow_up_owner_id is not None and (
-        actor.person_id == incident.follow_up_owner_id
-        or incident.institution_id in actor.institutions_where(*WHOLE_INSTITUTION_ROLES))
+    may_close = not incident.follow_up_done and can(actor, "follow_up", incident)
     return render(request, "records/incident_detail.html", {"incident": incident, "involved": involved, "may_close": may_close})
 
 
