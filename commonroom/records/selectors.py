@@ -310,17 +310,24 @@ class GroupAttendance:
     figures: Figures
     persistent: int
     severe: int
+    start: datetime.date
+    end: datetime.date
 
 
-def group_figures(actor: Actor, group_id: Any, start: datetime.date, end: datetime.date) -> GroupAttendance:
+def group_figures(
+    actor: Actor, group_id: Any, start: datetime.date | None = None, end: datetime.date | None = None
+) -> GroupAttendance:
     """A group's figures over the days each learner was in it, and how many of its learners' enrolments
-    are persistent or severe absentees over those days."""
+    are persistent or severe absentees over those days. The range defaults to the group's school's
+    academic year to date."""
     group = get_for(actor, Group, group_id, action="view_attendance", queryset=Group.objects.select_related("institution"))
+    default_start, default_end = default_range(group.institution_id, actor.on)
+    start, end = start or default_start, end or default_end
     marks = _in_range(visible(actor, AttendanceMark).filter(institution_id=group.institution_id), start, end).filter(
         _while_a_member(group)
     )
     flags = _flags(marks)
-    return GroupAttendance(group, figures_of(marks), flags["persistent"], flags["severe"])
+    return GroupAttendance(group, figures_of(marks), flags["persistent"], flags["severe"], start, end)
 
 
 @dataclass
