@@ -328,3 +328,209 @@ class LessonMark(InstitutionOwned):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["slot", "date", "learner"], name="lessonmark_once")]
         indexes = [models.Index(fields=["institution", "date", "status"], name="lessonmark_inst_day")]
+
+
+# Assessment.
+#
+# A school defines grade sets (an ordered list of grades, or whole numbers in a range), the points in
+# the year when it collects grades, and aspects (attainment, effort, target, predicted) for every
+# subject or one subject. A result is one grade for one learner, subject, aspect and point. Targets are
+# results of a target aspect, so progress compares the latest attainment with the latest target when
+# both use the same grade set.
+
+
+class GradeSet(InstitutionOwned):
+    class Kind(models.TextChoices):
+        LIST = "list", _("A list of grades")
+        NUMBER = "number", _("Whole numbers in a range")
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LIST)
+    minimum = models.IntegerField(null=True, blank=True, help_text=_("For whole numbers: the lowest allowed"))
+    maximum = models.IntegerField(null=True, blank=True, help_text=_("For whole numbers: the highest allowed"))
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["institution", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="gradeset_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(kind="list") | models.Q(minimum__isnull=False, maximum__isnull=False,
+                                                           minimum__lte=models.F("maximum")),
+                name="gradeset_number_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Grade(InstitutionOwned):
+    """One grade in a list grade set. A higher rank is better."""
+
+    grade_set = models.ForeignKey(GradeSet, on_delete=models.CASCADE, related_name="grades")
+    value = models.CharField(max_length=20, help_text=_("What a teacher types: 9, A*, EXS"))
+    label = models.CharField(max_length=100, blank=True, help_text=_("What it means: Working at the expected standard"))
+    rank = models.SmallIntegerField()
+
+    class Meta:
+        ordering = ["grade_set", "-rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["grade_set", "value"], name="grade_unique_value"),
+            models.UniqueConstraint(fields=["grade_set", "rank"], name="grade_unique_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class AssessmentPoint(InstitutionOwned):
+    """A point in the year when grades are collected ("Autumn data collection")."""
+
+    academic_year = models.ForeignKey("organisations.AcademicYear", on_delete=models.PROTECT, related_name="assessment_points")
+    name = models.CharField(max_length=100)
+    date = models.DateField(help_text=_("The date the grades describe"))
+    locked = models.BooleanField(default=False, help_text=_("Locked: teachers can no longer change grades"))
+    published = models.BooleanField(default=False, help_text=_("Published: learners and families see the visible aspects"))
+
+    class Meta:
+        ordering = ["institution", "date", "name"]
+        constraints = [models.UniqueConstraint(fields=["institution", "academic_year", "name"], name="point_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Aspect(InstitutionOwned):
+    class Kind(models.TextChoices):
+        ATTAINMENT = "attainment", _("Attainment")
+        EFFORT = "effort", _("Effort")
+        TARGET = "target", _("Target")
+        PREDICTED = "predicted", _("Predicted")
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    grade_set = models.ForeignKey(GradeSet, on_delete=models.PROTECT, related_name="aspects")
+    subject = models.CharField(max_length=100, blank=True, help_text=_("Blank: every subject"))
+    visible_to_families = models.BooleanField(
+        default=False, help_text=_("Learners and their parents and carers see it once a point is published")
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["institution", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["institution", "subject", "name"], name="aspect_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssessmentResult(InstitutionOwned):
+    learner = models.ForeignKey("people.Learner", on_delete=models.PROTECT, related_name="assessment_results")
+    point = models.ForeignKey(AssessmentPoint, on_delete=models.PROTECT, related_name="results")
+    aspect = models.ForeignKey(Aspect, on_delete=models.PROTECT, related_name="results")
+    subject = models.CharField(max_length=100)
+    value = models.CharField(max_length=20)
+    rank = models.IntegerField(help_text=_("For comparing grades of one grade set: higher is better"))
+    group = models.ForeignKey("people.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              help_text=_("The teaching group it was entered for"))
+    version = models.PositiveIntegerField(default=1)
+    recorded_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["point", "aspect", "subject", "learner"], name="result_once"),
+        ]
+        indexes = [
+            models.Index(fields=["institution", "learner", "subject"], name="result_inst_learner"),
+            models.Index(fields=["institution", "point", "subject"], name="result_inst_point"),
+        ]
+
+
+# Special educational needs.
+#
+# A learner's SEN record at a school: the status (SEN support K, an EHC plan E), needs by the national
+# types, the support plan (a summary for teachers, the detail for the SENCO), what the school shares
+# with the family, provision, and reviews. Every change of status or need closes one episode and opens
+# another, which is the SEN history a CTF carries.
+
+
+class SenStatus(models.TextChoices):
+    NONE = "N", _("No special educational need")
+    SUPPORT = "K", _("SEN support")
+    EHC_PLAN = "E", _("Education, health and care plan")
+
+
+class NeedType(models.TextChoices):
+    SPLD = "SPLD", _("Specific learning difficulty")
+    MLD = "MLD", _("Moderate learning difficulty")
+    SLD = "SLD", _("Severe learning difficulty")
+    PMLD = "PMLD", _("Profound and multiple learning difficulty")
+    SEMH = "SEMH", _("Social, emotional and mental health")
+    SLCN = "SLCN", _("Speech, language and communication needs")
+    HI = "HI", _("Hearing impairment")
+    VI = "VI", _("Vision impairment")
+    MSI = "MSI", _("Multi-sensory impairment")
+    PD = "PD", _("Physical disability")
+    ASD = "ASD", _("Autistic spectrum disorder")
+    OTH = "OTH", _("Other difficulty or disability")
+    NSA = "NSA", _("SEN support but no specialist assessment of type of need")
+
+
+class SenRecord(InstitutionOwned):
+    learner = models.ForeignKey("people.Learner", on_delete=models.PROTECT, related_name="sen_records")
+    status = models.CharField(max_length=1, choices=SenStatus.choices, default=SenStatus.NONE)
+    status_since = models.DateField()
+    primary_need = models.CharField(max_length=4, choices=NeedType.choices, blank=True)
+    secondary_need = models.CharField(max_length=4, choices=NeedType.choices, blank=True)
+    teacher_summary = models.TextField(blank=True, help_text=_("What the learner's teachers need to know to teach them"))
+    strategies = models.TextField(blank=True, help_text=_("Strategies that help, for teachers"))
+    plan_detail = models.TextField(blank=True, help_text=_("The full support plan: seen by the SENCO and leaders only"))
+    family_summary = models.TextField(blank=True, help_text=_("What the school shares with the learner and family"))
+    share_with_family = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    changed_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["institution", "learner"], name="senrecord_once")]
+        indexes = [models.Index(fields=["institution", "status"], name="senrecord_inst_status")]
+
+
+class SenEpisode(InstitutionOwned):
+    """A span of one SEN status and needs: the SEN history."""
+
+    record = models.ForeignKey(SenRecord, on_delete=models.CASCADE, related_name="episodes")
+    status = models.CharField(max_length=1, choices=SenStatus.choices)
+    primary_need = models.CharField(max_length=4, choices=NeedType.choices, blank=True)
+    secondary_need = models.CharField(max_length=4, choices=NeedType.choices, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["record", "start_date", "pk"]
+
+
+class SenProvision(InstitutionOwned):
+    record = models.ForeignKey(SenRecord, on_delete=models.CASCADE, related_name="provisions")
+    description = models.CharField(max_length=300)
+    provider = models.CharField(max_length=200, blank=True)
+    hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["record", "-start_date", "pk"]
+
+
+class SenReview(InstitutionOwned):
+    record = models.ForeignKey(SenRecord, on_delete=models.CASCADE, related_name="reviews")
+    due_on = models.DateField()
+    held_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    shared_with_family = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["record", "-due_on", "pk"]

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
 from commonroom.authz.actor import Actor
@@ -19,20 +21,34 @@ from commonroom.authz.registry import register
 from commonroom.authz.rules import NOTHING, Predicate
 from commonroom.organisations.models import Institution
 from commonroom.organisations.policies import officer_of_institutions_authority
-from commonroom.people.models import Group, GroupStaff, Learner
+from commonroom.people.models import Enrolment, Group, GroupStaff, Learner
 from commonroom.people.policies import (
     ThroughLearner,
     barred_learner_ids,
     guardian_of,
     is_the_learner,
+    learner_institutions,
     not_barred,
+    not_ended,
     officer_of_groups_authority,
     staff_at_learners_institution,
     staffs_group,
     teaches_learner,
     whole_institution_staff_of_group,
 )
-from commonroom.records.models import AttendanceMark, Incident, IncidentLearner, LessonMark, Reward, TimetableSlot
+from commonroom.records.models import (
+    AssessmentResult,
+    AttendanceMark,
+    Incident,
+    IncidentLearner,
+    LessonMark,
+    Reward,
+    SenEpisode,
+    SenProvision,
+    SenRecord,
+    SenReview,
+    TimetableSlot,
+)
 
 ATTENDANCE_STAFF = OFFICE_ROLES  # head, senior leader, office and attendance staff
 
@@ -288,3 +304,172 @@ register(
 )
 register(LessonMark, view=ThroughLearner((is_the_learner | guardian_of) & not_barred, name="the learner, or a parent or carer (not barred)")
          | marks_school_staff | marks_teacher | marks_officer)
+
+
+# Assessment.
+#
+# - Leaders and the office (the school's data managers) set up grade sets, assessment points and
+#   aspects, lock and publish points, and may fill any marksheet at their school.
+# - A teacher of a teaching group fills its marksheet while the point is open, and sets targets for
+#   its learners in its subject.
+# - Results are read like attendance marks by staff (whole-school staff and the authority's officers
+#   at the school that recorded them; a teacher for the learners they teach). The learner and their
+#   parents and carers (not barred) read the aspects marked visible to families, once the point is
+#   published.
+
+register(Institution, manage_assessment=attendance_staff,
+         view_assessment=whole_institution_staff | officer_of_institutions_authority)
+
+
+def _teaches_group_check(actor: Actor, group: Group) -> bool:
+    return (group.kind == Group.Kind.TEACHING and group.institution_id in actor.institutions_where(*INSTITUTION_ROLES)
+            and GroupStaff.Role.TEACHER in actor.staff_groups.get(group.pk, frozenset()))
+
+
+def _teaches_group_q(actor: Actor) -> Q:
+    teaching = sorted(g for g, roles in actor.staff_groups.items() if GroupStaff.Role.TEACHER in roles)
+    staff_at = actor.institutions_where(*INSTITUTION_ROLES)
+    if not teaching or not staff_at:
+        return NOTHING
+    return Q(kind=Group.Kind.TEACHING, pk__in=teaching, institution_id__in=sorted(staff_at))
+
+
+def _data_manager_group_check(actor: Actor, group: Group) -> bool:
+    return group.kind == Group.Kind.TEACHING and group.institution_id in _office_at(actor)
+
+
+def _data_manager_group_q(actor: Actor) -> Q:
+    return Q(kind=Group.Kind.TEACHING, institution_id__in=sorted(_office_at(actor))) if _office_at(actor) else NOTHING
+
+
+register(
+    Group,
+    enter_grades=Predicate("teaches the teaching group", _teaches_group_check, _teaches_group_q)
+    | Predicate("manages assessment at the group's school", _data_manager_group_check, _data_manager_group_q),
+    view_progress=staffs_group | whole_institution_staff_of_group | officer_of_groups_authority,
+)
+
+
+def _family_sees_result(result: AssessmentResult) -> bool:
+    return result.aspect.visible_to_families and result.point.published
+
+
+register(
+    AssessmentResult,
+    view=ThroughLearner((is_the_learner | guardian_of) & not_barred,
+                        extra=Q(aspect__visible_to_families=True, point__published=True),
+                        extra_check=_family_sees_result,
+                        name="the learner, or a parent or carer (not barred), for visible aspects of published points")
+    | marks_school_staff | marks_teacher | marks_officer,
+)
+
+
+# Special educational needs: narrow by design.
+#
+# - The SENCO and the head keep the SEN register (status, needs, plan, provision, reviews); senior
+#   leaders read all of it. Nobody else at the school sees the plan's detail.
+# - A learner's teachers and tutors read the summary they need to teach: status, needs, the summary
+#   for teachers and the strategies.
+# - The learner and their parents and carers (not barred) read what the school chooses to share:
+#   the family summary when shared, and reviews marked as shared.
+# - The authority's officers and other staff (office, DSL) see none of it here.
+# - Every read is audited (the views call ``audit.record_learner_read``).
+
+SEN_MANAGERS = (Role.SENCO, Role.HEAD)
+SEN_READERS = (Role.SENCO, Role.HEAD, Role.LEADER)
+
+
+def _sen_role_rule(name: str, roles: tuple[str, ...], *, through_record: bool = False) -> Predicate:
+    field = "record__institution_id" if through_record else "institution_id"
+    learner_field = "record__learner_id" if through_record else "learner_id"
+
+    def check(actor: Actor, row: Any) -> bool:
+        record = row.record if through_record else row
+        return record.institution_id in actor.institutions_where(*roles) and record.learner_id not in barred_learner_ids(actor)
+
+    def q(actor: Actor) -> Q:
+        mine = actor.institutions_where(*roles)
+        if not mine:
+            return NOTHING
+        found = Q(**{f"{field}__in": sorted(mine)})
+        barred = barred_learner_ids(actor)
+        return found & ~Q(**{f"{learner_field}__in": sorted(barred)}) if barred else found
+
+    return Predicate(name, check, q)
+
+
+def _sen_teacher_check(actor: Actor, record: SenRecord) -> bool:
+    return (record.institution_id in actor.institutions_where(*INSTITUTION_ROLES)
+            and teaches_learner.check(actor, record.learner) and record.learner_id not in barred_learner_ids(actor))
+
+
+def _sen_teacher_q(actor: Actor) -> Q:
+    mine = actor.institutions_where(*INSTITUTION_ROLES)
+    if not mine or not actor.staff_groups:
+        return NOTHING
+    return (Q(institution_id__in=sorted(mine)) & Q(learner_id__in=Learner.objects.filter(teaches_learner.q(actor)).values("pk"))
+            & _not_barred_marks_q(actor))
+
+
+sen_reader = _sen_role_rule("is the SENCO, the head or a senior leader at the school (not barred)", SEN_READERS)
+sen_manager = _sen_role_rule("is the SENCO or the head at the school (not barred)", SEN_MANAGERS)
+sen_family = ThroughLearner((is_the_learner | guardian_of) & not_barred, extra=Q(share_with_family=True),
+                            extra_check=lambda record: record.share_with_family,
+                            name="the learner, or a parent or carer (not barred), when the school shares it")
+register(
+    SenRecord,
+    view=sen_reader,
+    view_summary=sen_reader | Predicate("teaches the learner at the school (not barred)", _sen_teacher_check, _sen_teacher_q),
+    view_family=sen_family,
+    manage=sen_manager,
+)
+for _model in (SenEpisode, SenProvision):
+    register(_model, view=_sen_role_rule("is the SENCO, the head or a senior leader at the school (not barred)",
+                                         SEN_READERS, through_record=True))
+register(
+    SenReview,
+    view=_sen_role_rule("is the SENCO, the head or a senior leader at the school (not barred)", SEN_READERS,
+                        through_record=True)
+    | Predicate("the learner, or a parent or carer (not barred), for a review shared with the family",
+                lambda actor, review: review.shared_with_family and review.record.share_with_family
+                and sen_family.check(actor, review.record),
+                lambda actor: Q(shared_with_family=True, record__in=SenRecord.objects.filter(sen_family.q(actor)))),
+)
+
+
+def _sen_managers_q(actor: Actor) -> Q:
+    mine = actor.institutions_where(*SEN_MANAGERS)
+    return Q(pk__in=sorted(mine)) if mine else NOTHING
+
+
+def _sen_readers_q(actor: Actor) -> Q:
+    mine = actor.institutions_where(*SEN_READERS)
+    return Q(pk__in=sorted(mine)) if mine else NOTHING
+
+
+register(
+    Institution,
+    manage_sen=Predicate("is the SENCO or the head there", lambda actor, inst: inst.pk in actor.institutions_where(*SEN_MANAGERS),
+                         _sen_managers_q),
+    view_sen_register=Predicate("is the SENCO, the head or a senior leader there",
+                                lambda actor, inst: inst.pk in actor.institutions_where(*SEN_READERS), _sen_readers_q),
+)
+
+
+def _opens_sen_record_check(actor: Actor, learner: Learner) -> bool:
+    mine = actor.institutions_where(*SEN_MANAGERS)
+    return (bool(mine & learner_institutions(actor, learner.pk, upcoming=True).keys())
+            and learner.pk not in barred_learner_ids(actor))
+
+
+def _opens_sen_record_q(actor: Actor) -> Q:
+    mine = actor.institutions_where(*SEN_MANAGERS)
+    if not mine:
+        return NOTHING
+    q = Q(pk__in=Enrolment.objects.filter(not_ended(actor.on), institution_id__in=sorted(mine)).values("learner_id"))
+    barred = barred_learner_ids(actor)
+    return q & ~Q(pk__in=sorted(barred)) if barred else q
+
+
+register(Learner, open_sen_record=Predicate("is the SENCO or the head where the learner is enrolled (not barred)",
+                                            _opens_sen_record_check, _opens_sen_record_q))

@@ -202,3 +202,83 @@ def may_take_lesson_register(persona: str, inst: str) -> bool:
     """The maths lesson: its teacher, or attendance staff at the school."""
     p_inst, p_role = split(persona)
     return p_inst == inst and (p_role in OFFICE or p_role == "teacher")
+
+
+# Assessment. At a1 and b1: maths results for learnerA1 and learnerA2 at a published point.
+TEACHING_GROUPS = {"maths", "art"}
+
+
+def may_manage_assessment(persona: str, inst: str) -> bool:
+    p_inst, p_role = split(persona)
+    return p_inst == inst and p_role in OFFICE
+
+
+def may_enter_grades(persona: str, group: str) -> bool:
+    """A teaching group's marksheet: its teacher, or the school's leaders and office."""
+    inst, suffix = split(group)
+    p_inst, p_role = split(persona)
+    if suffix not in TEACHING_GROUPS or p_inst != inst:
+        return False
+    return p_role in OFFICE or (p_role in {"teacher", "teacher2"} and suffix in STAFFS[p_role])
+
+
+def may_view_group_progress(persona: str, group: str) -> bool:
+    return may_view_group_attendance(persona, group)
+
+
+def may_view_institution_assessment(persona: str, inst: str) -> bool:
+    return may_view_institution_attendance(persona, inst)
+
+
+def may_view_results_of(persona: str, learner: str, *, family_visible: bool = True) -> bool:
+    """Staff as for attendance marks; the learner and family only for visible aspects of a published point."""
+    inst, who = split(learner)
+    if is_barred(persona, learner):
+        return False
+    if persona == learner or learner in CHILDREN.get(persona, set()):
+        return family_visible
+    p_inst, p_role = split(persona)
+    if p_inst == inst and p_role in WHOLE_INSTITUTION:
+        return True
+    if p_inst == inst and p_role in STAFFS and who != "leaver":
+        return any(who in GROUP_MEMBERS[group] for group in STAFFS[p_role])
+    return _officer_of(persona, inst)
+
+
+# SEN. At a1 and b1: learnerA1 on SEN support (shared with the family), learnerB1 with an EHC plan (not shared).
+SEN_SHARED = {"learnerA1"}
+
+
+def may_read_sen_in_full(persona: str, learner: str) -> bool:
+    inst, _who = split(learner)
+    p_inst, p_role = split(persona)
+    return p_inst == inst and p_role in {"senco", "head", "leader"} and not is_barred(persona, learner)
+
+
+def may_manage_sen(persona: str, learner: str) -> bool:
+    inst, who = split(learner)
+    p_inst, p_role = split(persona)
+    return p_inst == inst and p_role in {"senco", "head"} and not is_barred(persona, learner) and who != "leaver"
+
+
+def may_read_sen_summary(persona: str, learner: str) -> bool:
+    """The SEN summary for teaching: SEN readers, and the learner's own teachers and tutors."""
+    if may_read_sen_in_full(persona, learner):
+        return True
+    inst, who = split(learner)
+    p_inst, p_role = split(persona)
+    if p_inst != inst or p_role not in STAFFS or is_barred(persona, learner) or who == "leaver":
+        return False
+    return any(who in GROUP_MEMBERS[group] for group in STAFFS[p_role])
+
+
+def may_read_sen_as_family(persona: str, learner: str) -> bool:
+    _inst, who = split(learner)
+    if who not in SEN_SHARED or is_barred(persona, learner):
+        return False
+    return persona == learner or learner in CHILDREN.get(persona, set())
+
+
+def may_view_sen_register(persona: str, inst: str) -> bool:
+    p_inst, p_role = split(persona)
+    return p_inst == inst and p_role in {"senco", "head", "leader"}

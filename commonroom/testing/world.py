@@ -15,7 +15,10 @@ in la2) and one institution without an authority (``solo``). In each institution
 
 Every learner has an AM (/) and a PM (N) attendance mark six weeks ago. At a1 and b1 there is an
 incident six weeks ago (learnerA1 instigator, learnerB1 affected) and a reward for learnerA2, and a
-maths lesson in period P1 on today's weekday (six weeks ago learnerA1 missed it).
+maths lesson in period P1 on today's weekday (six weeks ago learnerA1 missed it). At a1 and b1 there
+are maths grades at a published "Autumn" point (learnerA1 below target, learnerA2 above; attainment
+and target visible to families, effort staff-only), and SEN records: learnerA1 on SEN support, shared
+with the family; learnerB1 with an EHC plan, not shared.
 
 Across institutions:
 
@@ -236,6 +239,69 @@ def build_world() -> World:
         for who, status in (("learnerA1", "absent"), ("learnerA2", "present")):
             LessonMark.objects.create(institution=inst, slot=slot, learner=world.learners[f"{key}.{who}"],
                                       date=today() - datetime.timedelta(days=42), status=status)
+    # Assessment at a1 and b1: grade sets GCSE 9-1 and Effort 1-4, a published autumn point, aspects
+    # Attainment and Target (visible to families) and Effort (staff only), and maths results: learnerA1
+    # attainment 4 against a target of 6 (below), learnerA2 attainment 7 against 6 (above).
+    from commonroom.records.models import (
+        AssessmentPoint,
+        AssessmentResult,
+        Aspect,
+        Grade,
+        GradeSet,
+        SenEpisode,
+        SenProvision,
+        SenRecord,
+        SenReview,
+    )
+
+    for key in ("a1", "b1"):
+        inst = world.institutions[key]
+        year = world.groups[f"{key}.maths"].academic_year
+        gcse = GradeSet.objects.create(institution=inst, name="GCSE 9-1")
+        for rank in range(1, 10):
+            Grade.objects.create(institution=inst, grade_set=gcse, value=str(rank), rank=rank)
+        effort = GradeSet.objects.create(institution=inst, name="Effort 1-4")
+        for rank, label in enumerate(("Poor", "Inconsistent", "Good", "Excellent"), start=1):
+            Grade.objects.create(institution=inst, grade_set=effort, value=str(rank), label=label, rank=rank)
+        point = AssessmentPoint.objects.create(institution=inst, academic_year=year, name="Autumn",
+                                               date=today() - datetime.timedelta(days=14), published=True)
+        aspects = {
+            "attainment": Aspect.objects.create(institution=inst, name="Attainment", kind="attainment", grade_set=gcse,
+                                                visible_to_families=True, position=1),
+            "effort": Aspect.objects.create(institution=inst, name="Effort", kind="effort", grade_set=effort, position=2),
+            "target": Aspect.objects.create(institution=inst, name="Target", kind="target", grade_set=gcse,
+                                            visible_to_families=True, position=3),
+        }
+        for who, grades in (("learnerA1", {"attainment": 4, "effort": 2, "target": 6}),
+                            ("learnerA2", {"attainment": 7, "effort": 4, "target": 6})):
+            for aspect, value in grades.items():
+                AssessmentResult.objects.create(
+                    institution=inst, learner=world.learners[f"{key}.{who}"], point=point, aspect=aspects[aspect],
+                    subject="Mathematics", value=str(value), rank=value, group=world.groups[f"{key}.maths"],
+                    recorded_by=world.people[f"{key}.teacher"],
+                )
+        # SEN: learnerA1 on SEN support for a specific learning difficulty, shared with the family (one
+        # review shared, one not); learnerB1 with an EHC plan for autism, not shared.
+        a1_record = SenRecord.objects.create(
+            institution=inst, learner=world.learners[f"{key}.learnerA1"], status="K", status_since=start,
+            primary_need="SPLD", teacher_summary="Dyslexia: give printed notes", strategies="Cream paper; extra time",
+            plan_detail="Reading intervention three times a week", family_summary="Extra reading support each week",
+            share_with_family=True,
+        )
+        SenEpisode.objects.create(institution=inst, record=a1_record, status="K", primary_need="SPLD", start_date=start)
+        SenProvision.objects.create(institution=inst, record=a1_record, description="Reading intervention",
+                                    hours_per_week=1, start_date=start)
+        SenReview.objects.create(institution=inst, record=a1_record, due_on=today() - datetime.timedelta(days=60),
+                                 held_on=today() - datetime.timedelta(days=58), outcome="Reading age up a year",
+                                 shared_with_family=True)
+        SenReview.objects.create(institution=inst, record=a1_record, due_on=today() + datetime.timedelta(days=60))
+        b1_record = SenRecord.objects.create(
+            institution=inst, learner=world.learners[f"{key}.learnerB1"], status="E", status_since=start,
+            primary_need="ASD", secondary_need="SLCN", teacher_summary="Warn of changes to routine",
+            plan_detail="EHC plan outcomes", family_summary="", share_with_family=False,
+        )
+        SenEpisode.objects.create(institution=inst, record=b1_record, status="E", primary_need="ASD",
+                                  secondary_need="SLCN", start_date=start)
     # Authority and platform.
     for la in ("la1", "la2"):
         person = _person(world, f"{la}.officer", "Officer", la.upper())
