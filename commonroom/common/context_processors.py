@@ -23,6 +23,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Registers"), reverse("records:registers")))
         if actor.staff_groups or actor.institutions_where(*WHOLE_INSTITUTION_ROLES):
             items.append((_("Behaviour"), reverse("records:behaviour")))
+        if actor.staff_groups or actor.institutions_where(*WHOLE_INSTITUTION_ROLES):
+            items.append((_("Assessment"), reverse("records:assessment")))
         if actor.institutions_where(Role.TEACHER):
             items.append((_("Timetable"), reverse("records:my_timetable")))
         if actor.is_platform_admin:

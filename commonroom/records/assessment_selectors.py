@@ -294,6 +294,11 @@ def institution_progress(actor: Actor, institution_pk: int) -> tuple[Institution
 
 # Export -------------------------------------------------------------------------------------------
 
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (a name typed as ``=HYPERLINK(...)`` stays text)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 EXPORT_HEADER = ("UPN", "Surname", "Forename", "Subject", "Group", "Aspect", "Grade", "Assessment point", "Date")
 
 
@@ -313,6 +318,7 @@ def export_rows(actor: Actor, point_pk: int) -> tuple[AssessmentPoint, Iterator[
 
     def generate() -> Iterator[tuple[str, ...]]:
         for upn, family, given, subject, group, aspect, value in rows.iterator(chunk_size=2000):
-            yield (upn or "", family, given, subject, group or "", aspect, value, point.name, point.date.isoformat())
+            yield tuple(spreadsheet_safe(text) for text in (upn or "", family, given, subject, group or "", aspect, value,
+                                                             point.name, point.date.isoformat()))
 
     return point, generate()

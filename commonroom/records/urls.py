@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from commonroom.records import views
+from commonroom.records import assessment_views, sen_views, views
 
 
 class DateConverter:
@@ -51,4 +51,23 @@ urlpatterns += [
     path("institutions/<int:pk>/timetable/slots/<int:slot_pk>/remove/", views.slot_remove, name="slot_remove"),
     path("institutions/<int:pk>/school-week/", views.school_week, name="school_week"),
     path("institutions/<int:pk>/attendance/missing/", views.missing_from_lessons, name="missing_from_lessons"),
+]
+
+urlpatterns += [
+    path("assessment/", assessment_views.assessment_home, name="assessment"),
+    path("institutions/<int:pk>/assessment/", assessment_views.assessment_setup, name="assessment_setup"),
+    path("institutions/<int:pk>/assessment/points/<int:point_pk>/", assessment_views.point_state, name="point_state"),
+    path("institutions/<int:pk>/progress/", assessment_views.institution_progress, name="institution_progress"),
+    path("groups/<int:pk>/marksheet/<int:point_pk>/", assessment_views.marksheet, name="marksheet"),
+    path("groups/<int:pk>/progress/", assessment_views.group_progress, name="group_progress"),
+    path("learners/<int:pk>/progress/", assessment_views.learner_progress, name="learner_progress"),
+    path("assessment/points/<int:pk>/grades.<str:fmt>", assessment_views.export_results, name="export_results"),
+]
+
+urlpatterns += [
+    path("learners/<int:pk>/sen/", sen_views.learner_sen, name="learner_sen"),
+    path("learners/<int:pk>/sen/<int:institution_pk>/", sen_views.sen_record_edit, name="sen_record_edit"),
+    path("sen/records/<int:pk>/provision/", sen_views.sen_provision_add, name="sen_provision_add"),
+    path("sen/records/<int:pk>/review/", sen_views.sen_review, name="sen_review"),
+    path("institutions/<int:pk>/sen/", sen_views.sen_register, name="sen_register"),
 ]

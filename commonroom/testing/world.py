@@ -243,9 +243,9 @@ def build_world() -> World:
     # Attainment and Target (visible to families) and Effort (staff only), and maths results: learnerA1
     # attainment 4 against a target of 6 (below), learnerA2 attainment 7 against 6 (above).
     from commonroom.records.models import (
+        Aspect,
         AssessmentPoint,
         AssessmentResult,
-        Aspect,
         Grade,
         GradeSet,
         SenEpisode,

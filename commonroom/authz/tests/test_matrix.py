@@ -87,6 +87,25 @@ def _slot_of(world: World, inst: str) -> int:
     return TimetableSlot.objects.get(institution=world.institutions[inst], group=world.groups[f"{inst}.maths"]).pk
 
 
+def _point_of(world: World, key: str) -> int:
+    from commonroom.records.models import AssessmentPoint
+
+    return AssessmentPoint.objects.get(institution=world.institutions[key.split(".")[0]], name="Autumn").pk
+
+
+def _sen_record_of(world: World, key: str) -> int:
+    from commonroom.records.models import SenRecord
+
+    return SenRecord.objects.get(learner=world.learners[key]).pk
+
+
+SEN_RECORDS = ["a1.learnerA1", "a1.learnerB1", "b1.learnerA1"]  # learners with an SEN record in the world
+
+
+def _may_read_marksheet(persona: str, group: str) -> bool:
+    return group.split(".")[1] in oracle.TEACHING_GROUPS and oracle.may_view_group_progress(persona, group)
+
+
 def _link_url(world: World, key: str) -> str:
     link = world.links[key]
     return f"/learners/{link.learner_id}/contacts/{link.pk}/invite/"
@@ -156,6 +175,28 @@ PAGE_SPECS: dict[str, Spec] = {
                                 oracle.may_manage_timetable, INSTITUTIONS),
     "records:missing_from_lessons": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/attendance/missing/",
                                          oracle.may_view_institution_attendance, INSTITUTIONS),
+    "records:assessment": Spec(lambda w, t: "/assessment/", SIGNED_IN),
+    "records:assessment_setup": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/assessment/",
+                                     oracle.may_manage_assessment, INSTITUTIONS),
+    "records:point_state": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/assessment/points/{_point_of(w, t)}/",
+                                oracle.may_manage_assessment, ["a1", "b1"], method="post", ok=(302,)),
+    "records:institution_progress": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/progress/",
+                                         oracle.may_view_institution_assessment, INSTITUTIONS),
+    "records:marksheet": Spec(lambda w, t: f"/groups/{w.groups[t].pk}/marksheet/{_point_of(w, t)}/", _may_read_marksheet,
+                              GROUPS),
+    "records:group_progress": Spec(lambda w, t: f"/groups/{w.groups[t].pk}/progress/", _may_read_marksheet, GROUPS),
+    "records:learner_progress": Spec(lambda w, t: f"{learner_url(w, t)}progress/", oracle.may_view_learner, LEARNERS),
+    "records:export_results": Spec(lambda w, t: f"/assessment/points/{_point_of(w, t)}/grades.csv",
+                                   oracle.may_view_institution_assessment, ["a1", "b1"]),
+    "records:learner_sen": Spec(lambda w, t: f"{learner_url(w, t)}sen/", oracle.may_view_learner, LEARNERS),
+    "records:sen_record_edit": Spec(
+        lambda w, t: f"{learner_url(w, t)}sen/{w.institutions[t.split('.')[0]].pk}/", oracle.may_manage_sen, LEARNERS),
+    "records:sen_provision_add": Spec(lambda w, t: f"/sen/records/{_sen_record_of(w, t)}/provision/", oracle.may_manage_sen,
+                                      SEN_RECORDS),
+    "records:sen_review": Spec(lambda w, t: f"/sen/records/{_sen_record_of(w, t)}/review/", oracle.may_manage_sen,
+                               SEN_RECORDS),
+    "records:sen_register": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/sen/", oracle.may_view_sen_register,
+                                 INSTITUTIONS),
     "interop:csv_upload": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/import/", oracle.may_enrol_at, INSTITUTIONS),
     "organisations:manage": Spec(lambda w, t: "/manage/", PLATFORM_ADMIN),
     "organisations:authority_create": Spec(lambda w, t: "/manage/authorities/new/", PLATFORM_ADMIN),
@@ -204,6 +245,8 @@ def api_path(world: World, template: str, target: str) -> str:
         path = path.replace("{incident_id}", str(_incident_of(world, target)))
     if "{slot_id}" in path:
         path = path.replace("{slot_id}", str(_slot_of(world, target)))
+    if "{point_id}" in path:
+        path = path.replace("{point_id}", str(_point_of(world, target)))
     if "{token_id}" in path:
         from commonroom.identity.models import PersonalAccessToken
 
@@ -265,7 +308,33 @@ API_SPECS: dict[tuple[str, str], Spec] = {
         lambda w, t: "", oracle.may_record_behaviour_for, ["a1.learnerA1", "a1.learnerA2", "b1.learnerA1"],
         ok=(201,), body=lambda w, t: _reward_body(w, t),
     ),
+    ("get", "/api/v1/institutions/{institution_id}/assessment"): Spec(lambda w, t: "", oracle.may_manage_assessment,
+                                                                       INSTITUTIONS),
+    ("get", "/api/v1/groups/{group_id}/marksheets/{point_id}"): Spec(lambda w, t: "", _may_read_marksheet,
+                                                                      ["a1.maths", "a1.art", "a1.formA", "b1.maths"]),
+    ("put", "/api/v1/groups/{group_id}/marksheets/{point_id}"): Spec(
+        lambda w, t: "", oracle.may_enter_grades, ["a1.maths", "a1.art", "a1.formA", "b1.maths"],
+        body=lambda w, t: _marksheet_body(w, t),
+    ),
+    ("get", "/api/v1/learners/{learner_id}/progress"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
+    ("get", "/api/v1/institutions/{institution_id}/progress"): Spec(lambda w, t: "", oracle.may_view_institution_assessment,
+                                                                     INSTITUTIONS),
+    ("get", "/api/v1/learners/{learner_id}/sen"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
+    ("get", "/api/v1/institutions/{institution_id}/sen-register"): Spec(lambda w, t: "", oracle.may_view_sen_register,
+                                                                         INSTITUTIONS),
 }
+
+
+def _marksheet_body(world: World, group: str) -> dict:
+    """An effort grade for learnerA2, who is in both maths and art (an empty list for a group with no aspects)."""
+    from commonroom.records.models import Aspect, AssessmentResult
+
+    inst = group.split(".")[0]
+    effort = Aspect.objects.get(institution=world.institutions[inst], kind="effort")
+    learner = world.learners[f"{inst}.learnerA2"]
+    seen = AssessmentResult.objects.filter(aspect=effort, learner=learner, subject=world.groups[group].subject).first()
+    return {"grades": [{"learner_id": learner.pk, "aspect_id": effort.pk, "value": "3",
+                        "seen_version": seen.version if seen else 0}]}
 
 
 def _register_body(world: World, group: str) -> dict:

@@ -12,7 +12,7 @@ from commonroom.authz.models import AuditEvent
 from commonroom.common.dates import today
 from commonroom.records import assessment_selectors as selectors
 from commonroom.records import assessment_services as services
-from commonroom.records.models import AssessmentPoint, AssessmentResult, Aspect, GradeSet
+from commonroom.records.models import Aspect, AssessmentPoint, AssessmentResult, GradeSet
 from commonroom.testing import oracle
 
 PERSONAS = ["a1.head", "a1.leader", "a1.senco", "a1.dsl", "a1.office", "a1.teacher", "a1.teacher2", "a1.tutor",
