@@ -1,7 +1,8 @@
 """The Common Transfer File (CTF): reading, writing and checking the XML an English school sends when a learner leaves.
 
-A library with no database: ``write_ctf`` turns :mod:`model` values into a file, ``validate_export``
-checks a file against our XSD and ``ctf_file_name`` names it. Every refusal is a :class:`CtfError`.
+A library with no database: ``read_ctf`` turns a file into :mod:`model` values, ``write_ctf`` turns
+them back into a file, ``validate_export`` checks a file against our XSD and ``ctf_file_name`` names
+it. Every refusal is a :class:`CtfError`. See docs/ctf.md.
 """
 
 from commonroom.interop.ctf.errors import CtfError
@@ -22,6 +23,7 @@ from commonroom.interop.ctf.model import (
     StageResult,
     ctf_version_for,
 )
+from commonroom.interop.ctf.reader import read_ctf
 from commonroom.interop.ctf.writer import ctf_file_name, validate_export, write_ctf
 from commonroom.interop.ctf.xml import DEFAULT_MAX_BYTES, parse_bytes, read_upload
 
@@ -45,6 +47,7 @@ __all__ = [
     "ctf_file_name",
     "ctf_version_for",
     "parse_bytes",
+    "read_ctf",
     "read_upload",
     "validate_export",
     "write_ctf",
