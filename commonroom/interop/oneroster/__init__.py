@@ -19,6 +19,7 @@ from .model import (
     User,
     UserId,
 )
+from .reader import read_roster
 from .writer import write_file, write_roster
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Roster",
     "User",
     "UserId",
+    "read_roster",
     "write_file",
     "write_roster",
 ]
