@@ -23,20 +23,27 @@ _YEAR = re.compile(r"\d{4}")
 # {type:identifier}: the type runs to the first colon; neither part may hold braces or commas.
 _USER_ID = re.compile(r"\{([^{}:,]+):([^{},]+)\}")
 # Line breaks inside a field are refused (the binding forbids carriage returns; a lone line feed
-# does not survive many CSV readers), and so is NUL, which PostgreSQL text cannot hold.
-_FORBIDDEN = re.compile(r"[\r\n\x00]")
+# does not survive many CSV readers), and so is NUL, which PostgreSQL text cannot hold, and so are
+# lone surrogates, which cannot be written as UTF-8.
+_FORBIDDEN = re.compile("[\r\n\x00\ud800-\udfff]")
 
 
 class FieldError(ValueError):
     """The value of one field is wrong; the message says how."""
 
 
-def _text(raw: str) -> str:
+def check_text(raw: str) -> str:
+    """``raw`` if a field can hold it; raises FieldError if it has a line break, NUL or lone surrogate."""
     bad = _FORBIDDEN.search(raw)
     if bad:
-        what = "a NUL character" if bad.group() == "\x00" else "a line break"
+        what = {"\r": "a line break", "\n": "a line break", "\x00": "a NUL character"}.get(
+            bad.group(), "a lone surrogate (not Unicode text)"
+        )
         raise FieldError(f"{quoted(raw)} contains {what}, which a field may not hold")
     return raw
+
+
+_text = check_text
 
 
 def _items(raw: str) -> list[str]:

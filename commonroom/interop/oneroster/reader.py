@@ -193,6 +193,8 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, log: ProblemLog) ->
         with archive.open(info) as stream:
             while chunk := stream.read(_CHUNK):
                 size += len(chunk)
+                # The zip module itself stops at the declared size (and then fails the CRC check);
+                # this does not rely on it.
                 if size > info.file_size:
                     log.add(name, None, None, f"the file unpacks to more than the {info.file_size} bytes it declares")
                     return None

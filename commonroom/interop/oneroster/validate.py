@@ -44,7 +44,7 @@ class Table:
     # Every sourcedId seen in the file (valid row or not, so that one bad row does not make every
     # reference to it a second problem), with the line it is first on.
     lines: dict[str, int] = field(default_factory=dict)
-    # The raw "type" of each row, for references that must name an org of type school and the like.
+    # The "type" of each row, for references that must name an org of type school and the like.
     types: dict[str, str] = field(default_factory=dict)
     references: list[_Reference] = field(default_factory=list)
     primary_roles: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -123,9 +123,9 @@ class Table:
             if first != line:
                 self.log.add(name, line, "sourcedId", f"{quoted(sourced_id)} is already used on line {first}")
                 valid = False
-        type_index = next((index for column, index in self._positions if column.header == "type"), None)
-        if sourced_id and type_index is not None:
-            self.types.setdefault(sourced_id, values[type_index])
+        if sourced_id and fields.get("type"):
+            # Only a type that was read: a bad one has been reported, and need not be again at each reference.
+            self.types.setdefault(sourced_id, fields["type"])
         # References are noted even from a row with other problems, as long as the reference itself
         # could be read: a dangling reference is worth reporting alongside the rest.
         for column, _index in self._positions:
@@ -207,8 +207,11 @@ def check_package(tables: dict[FileKind, Table], log: ProblemLog) -> None:
                     message = f"refers to {quoted(sourced_id)} in {target_name}, but the package has no {target_name}"
                 elif sourced_id not in target.lines:
                     message = f"{quoted(sourced_id)} is not a sourcedId in {target_name}"
-                elif column.refers_to_type and target.types.get(sourced_id) != column.refers_to_type:
-                    found = target.types.get(sourced_id, "")
+                elif (
+                    column.refers_to_type
+                    and target.types.get(sourced_id, column.refers_to_type) != column.refers_to_type
+                ):
+                    found = target.types[sourced_id]
                     message = (
                         f"{quoted(sourced_id)} in {target_name} has type {quoted(found)}, "
                         f"but must be a {column.refers_to_type}"

@@ -109,8 +109,10 @@ def _manifest(modes: dict[str, str], system_name: str | None, system_code: str |
     rows += [[f"file.{name}", modes.get(name, "absent")] for name in ALL_DATA_FILES]
     for prop, value in (("source.systemName", system_name), ("source.systemCode", system_code)):
         if value:
-            if any(ch in value for ch in "\r\n\x00"):
-                raise ValueError(f"{prop} may not contain line breaks or NUL")
+            try:
+                codec.check_text(value)
+            except codec.FieldError as error:
+                raise ValueError(f"{prop}: {error}") from None
             rows.append([prop, value])
     return _csv_text(rows)
 
@@ -138,8 +140,12 @@ def _render(spec: FileSpec, records: Sequence[Record], mode: Mode, log: ProblemL
                 formatted = False
         for key in keys:
             value = record.metadata.get(key, "")
-            if not key or not isinstance(value, str):
-                log.add(spec.name, line, METADATA_PREFIX + key, "extension keys must be non-empty and values text")
+            try:
+                if not isinstance(key, str) or not isinstance(value, str) or not key:
+                    raise codec.FieldError("extension keys must be non-empty text, and their values text")
+                codec.check_text(key)
+            except codec.FieldError as error:
+                log.add(spec.name, line, METADATA_PREFIX + str(key), str(error))
                 value, formatted = "", False
             row.append(value)
         rows.append(row)
