@@ -102,7 +102,12 @@ def read_roster(
             if mode != "absent" and not present:
                 log.add(f"{name}.csv", None, None, f"manifest.csv lists the file as {mode}, but it is not in the zip")
             elif mode == "absent" and present:
-                log.add(f"{name}.csv", None, None, "the file is in the zip, but manifest.csv lists it as absent")
+                log.add(
+                    f"{name}.csv",
+                    None,
+                    None,
+                    "the file is in the zip, but manifest.csv does not list it as bulk or delta",
+                )
         tables: dict[FileKind, Table] = {}
         for kind, spec in FILES.items():
             mode = modes.get(kind, "absent")

@@ -182,7 +182,7 @@ def test_the_manifest_and_the_zip_must_agree() -> None:
     assert found == [
         'manifest.csv line 8, column "value": "sometimes" is not one of absent, bulk, delta',
         "manifest.csv: there is no file.roles row (absent, bulk or delta)",
-        "classes.csv: the file is in the zip, but manifest.csv lists it as absent",
+        "classes.csv: the file is in the zip, but manifest.csv does not list it as bulk or delta",
         "users.csv: manifest.csv lists the file as delta, but it is not in the zip",
     ]
 
