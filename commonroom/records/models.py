@@ -534,3 +534,174 @@ class SenReview(InstitutionOwned):
 
     class Meta:
         ordering = ["record", "-due_on", "pk"]
+
+
+# What another school sent: from a Common Transfer File (or typed in from a paper record).
+
+
+class PriorAttendance(InstitutionOwned):
+    """A learner's attendance for a year at a previous school, as its CTF gave it."""
+
+    learner = models.ForeignKey("people.Learner", on_delete=models.CASCADE, related_name="prior_attendance")
+    year = models.PositiveSmallIntegerField(help_text=_("The year the academic year starts: 2025 for 2025/26"))
+    source_laestab = models.CharField(max_length=7, help_text=_("The sending school's LA and establishment numbers"))
+    source_name = models.CharField(max_length=200, blank=True)
+    sessions_possible = models.PositiveIntegerField()
+    sessions_authorised = models.PositiveIntegerField()
+    sessions_unauthorised = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["learner", "year"]
+        constraints = [models.UniqueConstraint(fields=["institution", "learner", "year", "source_laestab"],
+                                               name="priorattendance_once")]
+
+
+class StageResult(InstitutionOwned):
+    """A key stage assessment result (KS1, KS2 tests and teacher assessments, phonics...), from a CTF."""
+
+    learner = models.ForeignKey("people.Learner", on_delete=models.CASCADE, related_name="stage_results")
+    stage = models.CharField(max_length=10)
+    subject = models.CharField(max_length=20)
+    method = models.CharField(max_length=10)
+    component = models.CharField(max_length=40)
+    locale = models.CharField(max_length=10, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    result_status = models.CharField(max_length=20, blank=True)
+    result_qualifier = models.CharField(max_length=20, blank=True)
+    result = models.CharField(max_length=40)
+    source_laestab = models.CharField(max_length=7, blank=True)
+
+    class Meta:
+        ordering = ["learner", "stage", "subject", "method", "component"]
+        constraints = [models.UniqueConstraint(
+            fields=["institution", "learner", "stage", "subject", "method", "component", "year"], name="stageresult_once",
+            nulls_distinct=False,
+        )]
+
+
+class PriorSchool(InstitutionOwned):
+    """A school the learner attended before, from a CTF's school history."""
+
+    learner = models.ForeignKey("people.Learner", on_delete=models.CASCADE, related_name="prior_schools")
+    laestab = models.CharField(max_length=7)
+    name = models.CharField(max_length=200, blank=True)
+    entry_date = models.DateField(null=True, blank=True)
+    leaving_date = models.DateField(null=True, blank=True)
+    leaving_reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["learner", "entry_date"]
+        constraints = [models.UniqueConstraint(fields=["institution", "learner", "laestab", "entry_date"],
+                                               name="priorschool_once", nulls_distinct=False)]
+
+
+# Written reports.
+#
+# A leader sets up a cycle (which year groups, subjects, sections, the assessment point whose grades
+# appear, a deadline). Teachers write a comment per learner per subject, tutors and heads of year add
+# theirs; a proof-reader checks or returns each comment; a leader publishes. Publishing freezes each
+# learner's report as issued (``PublishedReport.document``): later changes to grades or comments never
+# alter a report a family has received.
+
+
+class ReportCycle(InstitutionOwned):
+    class Status(models.TextChoices):
+        WRITING = "writing", _("Writing")
+        PUBLISHED = "published", _("Published")
+
+    name = models.CharField(max_length=200)
+    academic_year = models.ForeignKey("organisations.AcademicYear", on_delete=models.PROTECT, related_name="report_cycles")
+    year_groups = models.ManyToManyField("people.Group", related_name="report_cycles", limit_choices_to={"kind": "year"})
+    subjects = models.JSONField(default=list, help_text=_("Subject names; empty: every subject the learner is taught"))
+    tutor_section = models.BooleanField(default=True)
+    head_of_year_section = models.BooleanField(default=False)
+    include_attendance = models.BooleanField(default=True)
+    point = models.ForeignKey(AssessmentPoint, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              help_text=_("The assessment point whose grades the report shows"))
+    deadline = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WRITING)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["institution", "-deadline", "name"]
+        constraints = [models.UniqueConstraint(fields=["institution", "academic_year", "name"], name="reportcycle_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportComment(InstitutionOwned):
+    class Section(models.TextChoices):
+        SUBJECT = "subject", _("Subject")
+        TUTOR = "tutor", _("Form tutor")
+        HEAD_OF_YEAR = "head_of_year", _("Head of year")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        READY = "ready", _("Ready to check")
+        CHECKED = "checked", _("Checked")
+        RETURNED = "returned", _("Returned")
+
+    cycle = models.ForeignKey(ReportCycle, on_delete=models.CASCADE, related_name="comments")
+    learner = models.ForeignKey("people.Learner", on_delete=models.PROTECT, related_name="report_comments")
+    section = models.CharField(max_length=12, choices=Section.choices)
+    subject = models.CharField(max_length=100, blank=True)
+    group = models.ForeignKey("people.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(help_text=_("May hold placeholders such as {name} and {target}, filled from the records"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    return_note = models.CharField(max_length=500, blank=True)
+    author = models.ForeignKey("people.Person", null=True, on_delete=models.SET_NULL, related_name="+")
+    checked_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["cycle", "learner", "section", "subject"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "learner", "section", "subject"], name="reportcomment_once")]
+        indexes = [models.Index(fields=["institution", "cycle", "status"], name="reportcomment_inst_status")]
+
+
+class CommentBankEntry(InstitutionOwned):
+    subject = models.CharField(max_length=100, blank=True, help_text=_("Blank: every subject and section"))
+    label = models.CharField(max_length=100, help_text=_("A short name, such as Strength: problem solving"))
+    text = models.TextField()
+    created_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["institution", "subject", "label"]
+
+
+class PublishedReport(InstitutionOwned):
+    """A learner's report as issued: the whole document frozen, so it never changes afterwards."""
+
+    cycle = models.ForeignKey(ReportCycle, on_delete=models.PROTECT, related_name="published")
+    learner = models.ForeignKey("people.Learner", on_delete=models.PROTECT, related_name="published_reports")
+    issued_at = models.DateTimeField()
+    document = models.JSONField()
+
+    class Meta:
+        ordering = ["cycle", "learner"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "learner"], name="publishedreport_once")]
+
+
+class ReportRun(InstitutionOwned):
+    """A background run that renders a whole cycle to one PDF, with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    cycle = models.ForeignKey(ReportCycle, on_delete=models.CASCADE, related_name="runs")
+    requested_by = models.ForeignKey("people.Person", null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="report-runs/", blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
