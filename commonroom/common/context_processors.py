@@ -25,6 +25,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Behaviour"), reverse("records:behaviour")))
         if actor.staff_groups or actor.institutions_where(*WHOLE_INSTITUTION_ROLES):
             items.append((_("Assessment"), reverse("records:assessment")))
+            items.append((_("Reports"), reverse("records:reports")))
         if actor.institutions_where(Role.TEACHER):
             items.append((_("Timetable"), reverse("records:my_timetable")))
         if actor.is_platform_admin:

@@ -19,8 +19,8 @@ from commonroom.interop.api import router as interop_router
 from commonroom.organisations.api import router as organisations_router
 from commonroom.people.api import router as people_router
 from commonroom.records.api import router as records_router
+from commonroom.records.assessment_api import reports_router, sen_router
 from commonroom.records.assessment_api import router as assessment_router
-from commonroom.records.assessment_api import sen_router
 
 
 class OfflineSwagger(DocsBase):
@@ -70,4 +70,5 @@ api.add_router("", people_router)
 api.add_router("", records_router)
 api.add_router("", assessment_router)
 api.add_router("", sen_router)
+api.add_router("", reports_router)
 api.add_router("", interop_router)

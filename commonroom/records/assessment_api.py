@@ -16,7 +16,13 @@ from ninja import Field, Router, Schema, Status
 
 from commonroom.authz.actor import actor_for
 from commonroom.common.api_schemas import DETAIL_ERRORS, MAX_ID, WRITE_ERRORS, ErrorOut, id_in_path
-from commonroom.records import assessment_selectors, assessment_services, sen_selectors
+from commonroom.records import (
+    assessment_selectors,
+    assessment_services,
+    report_selectors,
+    report_services,
+    sen_selectors,
+)
 
 router = Router(tags=["assessment"])
 
@@ -310,3 +316,147 @@ def get_sen_register(request: HttpRequest, institution_id: int = id_in_path()) -
     return [{"learner_id": row.record.learner_id, "name": row.name, "status": row.record.status,
              "primary_need": row.record.primary_need, "secondary_need": row.record.secondary_need,
              "next_review": row.next_review} for row in register.rows]
+
+
+# Written reports ----------------------------------------------------------------------------------
+
+reports_router = Router(tags=["reports"])
+
+
+class CycleOut(Schema):
+    id: int
+    name: str
+    academic_year: str
+    deadline: datetime.date
+    status: str
+    subjects: list[str]
+    tutor_section: bool
+    head_of_year_section: bool
+    point_id: int | None
+
+
+def _cycle_out(cycle: Any) -> dict[str, Any]:
+    return {"id": cycle.pk, "name": cycle.name, "academic_year": cycle.academic_year.name, "deadline": cycle.deadline,
+            "status": cycle.status, "subjects": cycle.subjects, "tutor_section": cycle.tutor_section,
+            "head_of_year_section": cycle.head_of_year_section, "point_id": cycle.point_id}
+
+
+@reports_router.get("/institutions/{institution_id}/report-cycles", response={200: list[CycleOut], **DETAIL_ERRORS},
+                    summary="List a school's report cycles")
+def list_cycles(request: HttpRequest, institution_id: int = id_in_path()) -> list[dict[str, Any]]:
+    from commonroom.authz.api import get_for
+    from commonroom.organisations.models import Institution
+    from commonroom.records.models import ReportCycle
+
+    institution = get_for(actor_for(request), Institution, institution_id, "view_reports")
+    return [_cycle_out(c) for c in ReportCycle.objects.filter(institution=institution).select_related("academic_year")]
+
+
+class CycleProgressOut(Schema):
+    cycle: CycleOut
+    learners: int
+    comments: dict[str, int] = Field(description="Comments by status: draft, ready, checked, returned")
+    published: int
+
+
+@reports_router.get("/report-cycles/{cycle_id}", response={200: CycleProgressOut, **DETAIL_ERRORS},
+                    summary="Get a report cycle's progress")
+def get_cycle(request: HttpRequest, cycle_id: int = id_in_path()) -> dict[str, Any]:
+    overview = report_selectors.cycle_overview(actor_for(request), cycle_id)
+    return {"cycle": _cycle_out(overview.cycle), "learners": overview.learners, "comments": overview.by_status,
+            "published": overview.published}
+
+
+class CommentOut(Schema):
+    learner_id: int
+    name: str
+    text: str
+    preview: str = Field(description="The text with its placeholders filled from the records")
+    status: str | None
+    return_note: str
+    version: int
+
+
+class CommentsOut(Schema):
+    cycle_id: int
+    group_id: int
+    section: str
+    subject: str
+    editable: bool
+    comments: list[CommentOut]
+
+
+def _comments_out(sheet: Any) -> dict[str, Any]:
+    return {"cycle_id": sheet.cycle.pk, "group_id": sheet.group.pk, "section": sheet.section, "subject": sheet.subject,
+            "editable": sheet.editable,
+            "comments": [{"learner_id": r.learner_id, "name": r.name, "text": r.comment.text if r.comment else "",
+                          "preview": r.preview, "status": r.comment.status if r.comment else None,
+                          "return_note": r.comment.return_note if r.comment else "",
+                          "version": r.comment.version if r.comment else 0} for r in sheet.rows]}
+
+
+@reports_router.get("/report-cycles/{cycle_id}/groups/{group_id}/comments", response={200: CommentsOut, **DETAIL_ERRORS},
+                    summary="Get a group's report comments")
+def get_comments(request: HttpRequest, cycle_id: int = id_in_path(), group_id: int = id_in_path()) -> dict[str, Any]:
+    """The comments this person writes for a group: subject comments for a teaching group, tutor comments for a
+    registration group, head-of-year comments for a year group."""
+    return _comments_out(report_selectors.writing_sheet(actor_for(request), cycle_id, group_id))
+
+
+class CommentIn(Schema):
+    learner_id: int = Field(..., ge=1, le=MAX_ID)
+    text: str = Field(..., max_length=3000)
+    seen_version: int = Field(0, ge=0)
+    ready: bool = Field(False, description="Send for proof-reading")
+
+
+class CommentsIn(Schema):
+    comments: list[CommentIn] = Field(..., max_length=500)
+
+
+class CommentsSaveOut(Schema):
+    created: int
+    changed: int
+    unchanged: int
+
+
+@reports_router.put("/report-cycles/{cycle_id}/groups/{group_id}/comments",
+                    response={200: CommentsSaveOut, 404: ErrorOut, **WRITE_ERRORS}, summary="Save a group's report comments")
+def save_comments(request: HttpRequest, payload: CommentsIn, cycle_id: int = id_in_path(),
+                  group_id: int = id_in_path()) -> dict[str, Any]:
+    """All or nothing: an unknown placeholder or a comment changed by someone else since you read it answers 422,
+    naming the learner (``c_<learner>``)."""
+    actor = actor_for(request)
+    sheet = report_selectors.writing_sheet(actor, cycle_id, group_id)
+    result = report_services.comments_save(
+        actor=actor, cycle=sheet.cycle, group=sheet.group,
+        entries=[report_services.CommentEntry(c.learner_id, c.text, c.seen_version, c.ready) for c in payload.comments])
+    return {"created": result.created, "changed": result.changed, "unchanged": result.unchanged}
+
+
+class PublishedOut(Schema):
+    id: int
+    cycle: str
+    institution_id: int
+    issued_at: datetime.datetime
+
+
+@reports_router.get("/learners/{learner_id}/reports", response={200: list[PublishedOut], **DETAIL_ERRORS},
+                    summary="List a learner's published reports")
+def list_learner_reports(request: HttpRequest, learner_id: int = id_in_path()) -> list[dict[str, Any]]:
+    _learner, reports = report_selectors.learner_reports(actor_for(request), learner_id)
+    return [{"id": r.pk, "cycle": r.cycle.name, "institution_id": r.institution_id, "issued_at": r.issued_at} for r in reports]
+
+
+class ReportDocumentOut(Schema):
+    id: int
+    issued_at: datetime.datetime
+    document: dict[str, Any] = Field(description="The report as issued, frozen: school, learner, subjects with grades "
+                                                 "and comments, pastoral comments")
+
+
+@reports_router.get("/reports/{report_id}", response={200: ReportDocumentOut, **DETAIL_ERRORS},
+                    summary="Get a published report as issued")
+def get_report(request: HttpRequest, report_id: int = id_in_path()) -> dict[str, Any]:
+    report = report_selectors.published_report(actor_for(request), report_id)
+    return {"id": report.pk, "issued_at": report.issued_at, "document": report.document}

@@ -42,6 +42,9 @@ from commonroom.records.models import (
     Incident,
     IncidentLearner,
     LessonMark,
+    PublishedReport,
+    ReportComment,
+    ReportCycle,
     Reward,
     SenEpisode,
     SenProvision,
@@ -473,3 +476,87 @@ def _opens_sen_record_q(actor: Actor) -> Q:
 
 register(Learner, open_sen_record=Predicate("is the SENCO or the head where the learner is enrolled (not barred)",
                                             _opens_sen_record_check, _opens_sen_record_q))
+
+
+# Written reports.
+#
+# - The head and senior leaders set up report cycles, keep the comment bank, proof-read (check or
+#   return comments) and publish.
+# - Everyone who works at the school sees its cycles and their progress.
+# - A teacher writes the subject comments for the teaching groups they teach; a form tutor the tutor
+#   comments for their registration group; a head of year the head-of-year comments for the year.
+#   Leaders may write any. Nobody writes about a learner they are barred from (the services check).
+# - A published report is read by the learner and their parents and carers (not barred), by
+#   whole-school staff at the school that issued it and by the learner's teachers there.
+
+report_leaders = behaviour_managers  # the head and senior leaders
+register(Institution, manage_reports=report_leaders, view_reports=works_there)
+
+
+def _group_role_check(kind: str, role: str) -> Any:
+    def check(actor: Actor, group: Group) -> bool:
+        if group.kind != kind or group.institution_id not in actor.institutions_where(*INSTITUTION_ROLES):
+            return False
+        return role in actor.staff_groups.get(group.pk, frozenset()) or group.institution_id in actor.institutions_where(
+            *ROLE_MANAGERS)
+
+    return check
+
+
+def _group_role_q(kind: str, role: str) -> Any:
+    def q(actor: Actor) -> Q:
+        staff_at = actor.institutions_where(*INSTITUTION_ROLES)
+        mine = sorted(g for g, roles in actor.staff_groups.items() if role in roles)
+        routes = Q(pk__in=mine, institution_id__in=sorted(staff_at)) if mine and staff_at else NOTHING
+        leading = actor.institutions_where(*ROLE_MANAGERS)
+        if leading:
+            routes |= Q(institution_id__in=sorted(leading))
+        return Q(kind=kind) & routes
+
+    return q
+
+
+register(
+    Group,
+    write_subject_reports=Predicate("teaches the teaching group, or leads the school",
+                                    _group_role_check(Group.Kind.TEACHING, GroupStaff.Role.TEACHER),
+                                    _group_role_q(Group.Kind.TEACHING, GroupStaff.Role.TEACHER)),
+    write_tutor_reports=Predicate("tutors the registration group, or leads the school",
+                                  _group_role_check(Group.Kind.REGISTRATION, GroupStaff.Role.TUTOR),
+                                  _group_role_q(Group.Kind.REGISTRATION, GroupStaff.Role.TUTOR)),
+    write_year_reports=Predicate("is head of the year group, or leads the school",
+                                 _group_role_check(Group.Kind.YEAR, GroupStaff.Role.HEAD_OF_YEAR),
+                                 _group_role_q(Group.Kind.YEAR, GroupStaff.Role.HEAD_OF_YEAR)),
+)
+register(
+    ReportCycle,
+    view=Predicate("works at the school", lambda actor, cycle: cycle.institution_id in actor.institutions_where(*INSTITUTION_ROLES),
+                   lambda actor: Q(institution_id__in=sorted(actor.institutions_where(*INSTITUTION_ROLES)))
+                   if actor.institutions_where(*INSTITUTION_ROLES) else NOTHING),
+    manage=Predicate("is the head or a senior leader at the school",
+                     lambda actor, cycle: cycle.institution_id in actor.institutions_where(*ROLE_MANAGERS),
+                     lambda actor: Q(institution_id__in=sorted(actor.institutions_where(*ROLE_MANAGERS)))
+                     if actor.institutions_where(*ROLE_MANAGERS) else NOTHING),
+)
+register(
+    ReportComment,
+    view=Predicate("leads the school, or wrote the comment (not barred)",
+                   lambda actor, c: c.learner_id not in barred_learner_ids(actor) and (
+                       c.institution_id in actor.institutions_where(*ROLE_MANAGERS)
+                       or (c.author_id == actor.person_id and c.institution_id in actor.institutions_where(*INSTITUTION_ROLES))),
+                   lambda actor: _rows_not_barred(actor, (Q(institution_id__in=sorted(actor.institutions_where(*ROLE_MANAGERS)))
+                                                          if actor.institutions_where(*ROLE_MANAGERS) else NOTHING)
+                                                  | (Q(author_id=actor.person_id,
+                                                       institution_id__in=sorted(actor.institutions_where(*INSTITUTION_ROLES)))
+                                                     if actor.person_id and actor.institutions_where(*INSTITUTION_ROLES) else NOTHING))),
+)
+
+
+def _rows_not_barred(actor: Actor, q: Q) -> Q:
+    barred = barred_learner_ids(actor)
+    return q & ~Q(learner_id__in=sorted(barred)) if barred else q
+
+
+register(PublishedReport, view=ThroughLearner((is_the_learner | guardian_of) & not_barred,
+                                              name="the learner, or a parent or carer (not barred)")
+         | marks_school_staff | marks_teacher)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from commonroom.records import assessment_views, sen_views, views
+from commonroom.records import assessment_views, report_views, sen_views, views
 
 
 class DateConverter:
@@ -70,4 +70,16 @@ urlpatterns += [
     path("sen/records/<int:pk>/provision/", sen_views.sen_provision_add, name="sen_provision_add"),
     path("sen/records/<int:pk>/review/", sen_views.sen_review, name="sen_review"),
     path("institutions/<int:pk>/sen/", sen_views.sen_register, name="sen_register"),
+]
+
+urlpatterns += [
+    path("reports/", report_views.reports_home, name="reports"),
+    path("institutions/<int:pk>/reports/", report_views.report_cycles, name="report_cycles"),
+    path("reports/cycles/<int:pk>/", report_views.report_cycle, name="report_cycle"),
+    path("reports/cycles/<int:pk>/groups/<int:group_pk>/", report_views.report_writing, name="report_writing"),
+    path("reports/cycles/<int:pk>/proofread/", report_views.report_proofread, name="report_proofread"),
+    path("reports/cycles/<int:pk>/learners/<int:learner_pk>/", report_views.report_preview, name="report_preview"),
+    path("reports/runs/<int:pk>/file/", report_views.report_run_file, name="report_run_file"),
+    path("reports/<int:pk>/", report_views.published_report, name="published_report"),
+    path("learners/<int:pk>/reports/", report_views.learner_reports, name="learner_reports"),
 ]

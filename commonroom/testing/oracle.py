@@ -282,3 +282,42 @@ def may_read_sen_as_family(persona: str, learner: str) -> bool:
 def may_view_sen_register(persona: str, inst: str) -> bool:
     p_inst, p_role = split(persona)
     return p_inst == inst and p_role in {"senco", "head", "leader"}
+
+
+# Written reports. At a1 and b1: a cycle being written and a published one (reports for learnerA1, learnerA2).
+
+
+def may_manage_reports(persona: str, inst: str) -> bool:
+    p_inst, p_role = split(persona)
+    return p_inst == inst and p_role in {"head", "leader"}
+
+
+def may_view_report_cycles(persona: str, inst: str) -> bool:
+    p_inst, p_role = split(persona)
+    return p_inst == inst and (p_role in WHOLE_INSTITUTION or p_role in STAFFS)
+
+
+def may_write_reports_for(persona: str, group: str) -> bool:
+    """Subject comments: the group's teacher; tutor comments: the form tutor; leaders any group."""
+    inst, suffix = split(group)
+    p_inst, p_role = split(persona)
+    if p_inst != inst:
+        return False
+    if p_role in {"head", "leader"}:
+        return True
+    if suffix in TEACHING_GROUPS:
+        return p_role in {"teacher", "teacher2"} and suffix in STAFFS[p_role]
+    return suffix in REGISTRATION_GROUPS and suffix in TUTORS.get(p_role, set())
+
+
+def may_read_published_report(persona: str, learner: str) -> bool:
+    """The learner and their family (not barred); whole-school staff there; the learner's teachers there."""
+    inst, who = split(learner)
+    if is_barred(persona, learner):
+        return False
+    if persona == learner or learner in CHILDREN.get(persona, set()):
+        return True
+    p_inst, p_role = split(persona)
+    if p_inst == inst and p_role in WHOLE_INSTITUTION:
+        return True
+    return p_inst == inst and p_role in STAFFS and any(who in GROUP_MEMBERS[g] for g in STAFFS[p_role])

@@ -18,7 +18,9 @@ incident six weeks ago (learnerA1 instigator, learnerB1 affected) and a reward f
 maths lesson in period P1 on today's weekday (six weeks ago learnerA1 missed it). At a1 and b1 there
 are maths grades at a published "Autumn" point (learnerA1 below target, learnerA2 above; attainment
 and target visible to families, effort staff-only), and SEN records: learnerA1 on SEN support, shared
-with the family; learnerB1 with an EHC plan, not shared.
+with the family; learnerB1 with an EHC plan, not shared. Each of a1 and b1 has a report cycle being
+written ("Year 10 spring": a maths comment on learnerA1, ready to check, and a tutor's draft) and a
+published one ("Year 10 autumn": reports issued for learnerA1 and learnerA2).
 
 Across institutions:
 
@@ -302,6 +304,42 @@ def build_world() -> World:
         )
         SenEpisode.objects.create(institution=inst, record=b1_record, status="E", primary_need="ASD",
                                   secondary_need="SLCN", start_date=start)
+    # Written reports at a1 and b1: "Year 10 spring" is being written (a maths comment on learnerA1 by
+    # the teacher, ready to check; a tutor comment on learnerA1, a draft); "Year 10 autumn" is published,
+    # with a report issued for learnerA1 and learnerA2.
+    from django.utils import timezone as tz
+
+    from commonroom.records.models import PublishedReport, ReportComment, ReportCycle
+
+    for key in ("a1", "b1"):
+        inst = world.institutions[key]
+        year = world.groups[f"{key}.year10"].academic_year
+        point = AssessmentPoint.objects.get(institution=inst, name="Autumn")
+        writing = ReportCycle.objects.create(institution=inst, name="Year 10 spring", academic_year=year, point=point,
+                                             deadline=today() + datetime.timedelta(days=14))
+        writing.year_groups.set([world.groups[f"{key}.year10"]])
+        ReportComment.objects.create(institution=inst, cycle=writing, learner=world.learners[f"{key}.learnerA1"],
+                                     section="subject", subject="Mathematics", group=world.groups[f"{key}.maths"],
+                                     text="{name} works hard; {their} grade is {grade}.", status="ready",
+                                     author=world.people[f"{key}.teacher"])
+        ReportComment.objects.create(institution=inst, cycle=writing, learner=world.learners[f"{key}.learnerA1"],
+                                     section="tutor", group=world.groups[f"{key}.formA"], text="A good term.",
+                                     author=world.people[f"{key}.tutor"])
+        issued = ReportCycle.objects.create(institution=inst, name="Year 10 autumn", academic_year=year, point=point,
+                                            deadline=today() - datetime.timedelta(days=7), status="published",
+                                            published_at=tz.now() - datetime.timedelta(days=7))
+        issued.year_groups.set([world.groups[f"{key}.year10"]])
+        for who in ("learnerA1", "learnerA2"):
+            PublishedReport.objects.create(
+                institution=inst, cycle=issued, learner=world.learners[f"{key}.{who}"], issued_at=issued.published_at,
+                document={"school_name": inst.name, "cycle_name": issued.name,
+                          "issued_on": (today() - datetime.timedelta(days=7)).isoformat(),
+                          "learner_name": world.people[f"{key}.{who}"].full_name, "upn_hint": "", "year_group": "Year 10",
+                          "registration_group": "10A", "attendance": None,
+                          "subjects": [{"subject": "Mathematics", "teachers": ["T. Teacher"],
+                                        "grades": [{"aspect": "Attainment", "value": "5"}], "comment": "Steady work."}],
+                          "pastoral": [], "footer_note": "Test world"},
+            )
     # Authority and platform.
     for la in ("la1", "la2"):
         person = _person(world, f"{la}.officer", "Officer", la.upper())

@@ -106,6 +106,33 @@ def _may_read_marksheet(persona: str, group: str) -> bool:
     return group.split(".")[1] in oracle.TEACHING_GROUPS and oracle.may_view_group_progress(persona, group)
 
 
+def _cycle_of(world: World, key: str, name: str = "Year 10 spring") -> int:
+    from commonroom.records.models import ReportCycle
+
+    return ReportCycle.objects.get(institution=world.institutions[key.split(".")[0]], name=name).pk
+
+
+def _report_of(world: World, key: str) -> int:
+    from commonroom.records.models import PublishedReport
+
+    return PublishedReport.objects.get(learner=world.learners[key]).pk
+
+
+def _run_of(world: World, key: str) -> int:
+    from django.core.files.base import ContentFile
+
+    from commonroom.records.models import ReportCycle, ReportRun
+
+    cycle = ReportCycle.objects.get(pk=_cycle_of(world, key, "Year 10 autumn"))
+    run = ReportRun.objects.create(institution=cycle.institution, cycle=cycle, status="done", total=2, done=2)
+    run.file.save("matrix.pdf", ContentFile(b"%PDF-1.4"))
+    return run.pk
+
+
+PUBLISHED = ["a1.learnerA1", "a1.learnerA2", "b1.learnerA1"]  # learners with a published report in the world
+CYCLE_GROUPS = ["a1.maths", "a1.art", "a1.formA", "a1.formB", "b1.maths"]
+
+
 def _link_url(world: World, key: str) -> str:
     link = world.links[key]
     return f"/learners/{link.learner_id}/contacts/{link.pk}/invite/"
@@ -197,6 +224,25 @@ PAGE_SPECS: dict[str, Spec] = {
                                SEN_RECORDS),
     "records:sen_register": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/sen/", oracle.may_view_sen_register,
                                  INSTITUTIONS),
+    "records:reports": Spec(lambda w, t: "/reports/", SIGNED_IN),
+    "records:report_cycles": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/reports/", oracle.may_manage_reports,
+                                  INSTITUTIONS),
+    "records:report_cycle": Spec(lambda w, t: f"/reports/cycles/{_cycle_of(w, t)}/", oracle.may_view_report_cycles,
+                                 ["a1", "b1"]),
+    "records:report_writing": Spec(lambda w, t: f"/reports/cycles/{_cycle_of(w, t)}/groups/{w.groups[t].pk}/",
+                                   lambda p, t: oracle.may_write_reports_for(p, t) and oracle.may_view_report_cycles(
+                                       p, t.split(".")[0]), CYCLE_GROUPS),
+    "records:report_proofread": Spec(lambda w, t: f"/reports/cycles/{_cycle_of(w, t)}/proofread/", oracle.may_manage_reports,
+                                     ["a1", "b1"]),
+    "records:report_preview": Spec(
+        lambda w, t: f"/reports/cycles/{_cycle_of(w, t)}/learners/{w.learners[t].pk}/",
+        lambda p, t: oracle.may_manage_reports(p, t.split(".")[0]) and not oracle.is_barred(p, t) and not t.endswith("leaver"),
+        ["a1.learnerA1", "a1.learnerB1", "a1.leaver", "b1.learnerA1"]),
+    "records:report_run_file": Spec(lambda w, t: f"/reports/runs/{_run_of(w, t)}/file/", oracle.may_manage_reports,
+                                    ["a1", "b1"]),
+    "records:published_report": Spec(lambda w, t: f"/reports/{_report_of(w, t)}/", oracle.may_read_published_report,
+                                     PUBLISHED),
+    "records:learner_reports": Spec(lambda w, t: f"{learner_url(w, t)}reports/", oracle.may_view_learner, LEARNERS),
     "interop:csv_upload": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/import/", oracle.may_enrol_at, INSTITUTIONS),
     "organisations:manage": Spec(lambda w, t: "/manage/", PLATFORM_ADMIN),
     "organisations:authority_create": Spec(lambda w, t: "/manage/authorities/new/", PLATFORM_ADMIN),
@@ -247,6 +293,10 @@ def api_path(world: World, template: str, target: str) -> str:
         path = path.replace("{slot_id}", str(_slot_of(world, target)))
     if "{point_id}" in path:
         path = path.replace("{point_id}", str(_point_of(world, target)))
+    if "{cycle_id}" in path:
+        path = path.replace("{cycle_id}", str(_cycle_of(world, target)))
+    if "{report_id}" in path:
+        path = path.replace("{report_id}", str(_report_of(world, target)))
     if "{token_id}" in path:
         from commonroom.identity.models import PersonalAccessToken
 
@@ -322,6 +372,17 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/learners/{learner_id}/sen"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
     ("get", "/api/v1/institutions/{institution_id}/sen-register"): Spec(lambda w, t: "", oracle.may_view_sen_register,
                                                                          INSTITUTIONS),
+    ("get", "/api/v1/institutions/{institution_id}/report-cycles"): Spec(lambda w, t: "", oracle.may_view_report_cycles,
+                                                                          INSTITUTIONS),
+    ("get", "/api/v1/report-cycles/{cycle_id}"): Spec(lambda w, t: "", oracle.may_view_report_cycles, ["a1", "b1"]),
+    ("get", "/api/v1/report-cycles/{cycle_id}/groups/{group_id}/comments"): Spec(
+        lambda w, t: "", lambda p, t: oracle.may_write_reports_for(p, t) and oracle.may_view_report_cycles(p, t.split(".")[0]),
+        CYCLE_GROUPS),
+    ("put", "/api/v1/report-cycles/{cycle_id}/groups/{group_id}/comments"): Spec(
+        lambda w, t: "", lambda p, t: oracle.may_write_reports_for(p, t) and oracle.may_view_report_cycles(p, t.split(".")[0]),
+        CYCLE_GROUPS, body=lambda w, t: {"comments": []}),
+    ("get", "/api/v1/learners/{learner_id}/reports"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
+    ("get", "/api/v1/reports/{report_id}"): Spec(lambda w, t: "", oracle.may_read_published_report, PUBLISHED),
 }
 
 
