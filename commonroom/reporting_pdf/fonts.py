@@ -6,7 +6,9 @@ present wherever the renderer can run, and every machine lays a report out the s
 short of several alphabets UK names use (Welsh ŵ ŷ, Polish ą ę, Czech ř, Romanian ș ț, Vietnamese), so
 DejaVu Sans, a descendant of Vera with the same design and far wider coverage, fills in character by
 character when the operating system has it (Debian's fonts-dejavu-core). A character neither face has
-is shown as its base letter (ř -> r), or as "?" if it has none; it never raises.
+is shown as its base letter (ř -> r), or as "?" if it has none; it never raises. Right-to-left scripts
+are shown as "?" even where DejaVu has the letters, since ReportLab would set them unjoined and in the
+wrong order (it needs fribidi and HarfBuzz for that, which we do not install).
 """
 
 from __future__ import annotations
@@ -59,6 +61,13 @@ _CANDIDATES: tuple[tuple[str, tuple[Path, ...], Mapping[Style, str]], ...] = (
 # Combining marks, format and control characters that no face has are dropped rather than shown as "?":
 # they carry no letter of their own (the base letter is kept), and a stray "?" would look like a typo.
 _DROP_CATEGORIES = frozenset({"Mn", "Me", "Mc", "Cf", "Cc"})
+_RIGHT_TO_LEFT = frozenset({"R", "AL"})
+# Hebrew, Arabic, Syriac, Thaana, N'Ko ... and their presentation forms: marks and digits included.
+_RIGHT_TO_LEFT_BLOCKS = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
+
+
+def _right_to_left_block(code: int) -> bool:
+    return any(low <= code <= high for low, high in _RIGHT_TO_LEFT_BLOCKS)
 
 
 @dataclass(frozen=True)
@@ -112,7 +121,7 @@ class Fonts:
         missing: set[str] = set()
         for text in texts:
             for char in unicodedata.normalize("NFC", text):
-                if char not in "\n\t" and self._family_for(ord(char), "regular") is None:
+                if not char.isspace() and self._resolve(char, "regular")[1] != char:
                     missing.add(char)
         return missing
 
@@ -136,10 +145,16 @@ class Fonts:
         if char.isspace():
             # Tabs and exotic spaces (thin, em, ideographic) are not in every face; a space is.
             return primary, " "
+        category = unicodedata.category(char)
+        if category == "Cc":
+            return primary, ""
+        if unicodedata.bidirectional(char) in _RIGHT_TO_LEFT or _right_to_left_block(ord(char)):
+            # DejaVu has Hebrew and Arabic letters, but ReportLab without fribidi and HarfBuzz would set
+            # them left to right and unjoined: a different word, which is worse than a visible gap.
+            return primary, "" if category in _DROP_CATEGORIES else REPLACEMENT
         family = self._family_for(ord(char), style)
         if family is not None:
             return family.faces[style], char
-        category = unicodedata.category(char)
         if category in _DROP_CATEGORIES:
             return primary, ""
         # Compatibility decomposition without the marks: ř -> r, ﬁ -> fi, full-width Ａ -> A.

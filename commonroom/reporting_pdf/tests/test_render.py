@@ -187,6 +187,8 @@ def test_fonts_substitute_instead_of_failing() -> None:
     assert "".join(run for _, run in vera_only.runs("Dvořák Ｆull 😀\x00", "regular")) == "Dvorák Full ?"
     assert vera_only.unshowable(["Dvořák 😀"]) == {"ř", "😀"}
     assert vera_only.markup("a < b & c\nd", "regular") == "a &lt; b &amp; c<br/>d"
+    # Set left to right and unjoined, Hebrew or Arabic would read as another word: a gap is honest.
+    assert [run for _, run in load_fonts().runs("Dana שָׁלוֹם\u200f", "regular")] == ["Dana ????"]
 
 
 def test_the_primary_font_ships_with_reportlab() -> None:
