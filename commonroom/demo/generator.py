@@ -1292,6 +1292,11 @@ def write_plan(plan: DemoPlan, seed: int, say: Any) -> None:
     say(f"{_write_attendance(plan, plan.today, seed, say):,} attendance marks (a year of AM and PM sessions)")
     say(_write_behaviour(plan, plan.today, seed))
     say(_write_timetable(plan, plan.today, seed))
+    from commonroom.demo.assessment import write_assessment, write_reports, write_sen
+
+    say(write_assessment(plan, plan.today, seed))
+    say(write_sen(plan, plan.today, seed))
+    say(write_reports(plan, plan.today, seed))
 
 
 # Reading back, resetting, the public entry points -------------------------------------------------

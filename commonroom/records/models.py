@@ -573,9 +573,9 @@ class StageResult(InstitutionOwned):
 
     class Meta:
         ordering = ["learner", "stage", "subject", "method", "component"]
+        # A result without a year is matched by the importer, not by a constraint: SQLite cannot say NULLS NOT DISTINCT.
         constraints = [models.UniqueConstraint(
             fields=["institution", "learner", "stage", "subject", "method", "component", "year"], name="stageresult_once",
-            nulls_distinct=False,
         )]
 
 
@@ -592,7 +592,7 @@ class PriorSchool(InstitutionOwned):
     class Meta:
         ordering = ["learner", "entry_date"]
         constraints = [models.UniqueConstraint(fields=["institution", "learner", "laestab", "entry_date"],
-                                               name="priorschool_once", nulls_distinct=False)]
+                                               name="priorschool_once")]
 
 
 # Written reports.

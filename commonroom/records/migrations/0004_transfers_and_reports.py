@@ -172,7 +172,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['learner', 'entry_date'],
-                'constraints': [models.UniqueConstraint(fields=('institution', 'learner', 'laestab', 'entry_date'), name='priorschool_once', nulls_distinct=False)],
+                'constraints': [models.UniqueConstraint(fields=('institution', 'learner', 'laestab', 'entry_date'), name='priorschool_once')],
             },
         ),
         migrations.AddConstraint(
@@ -193,6 +193,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='stageresult',
-            constraint=models.UniqueConstraint(fields=('institution', 'learner', 'stage', 'subject', 'method', 'component', 'year'), name='stageresult_once', nulls_distinct=False),
+            constraint=models.UniqueConstraint(fields=('institution', 'learner', 'stage', 'subject', 'method', 'component', 'year'), name='stageresult_once'),
         ),
     ]
