@@ -165,15 +165,15 @@ def write_reports(plan: DemoPlan, today: datetime.date, seed: int) -> str:
         teachers: dict[int, list[Any]] = defaultdict(list)
         for group, person, role in inst.group_staff:
             teachers[group.id].append((person, role))
-        cycles = [("writing", years[0])] + ([("published", years[1])] if len(years) > 1 else [])
-        for status, year_group in cycles:
+        # Being written: the oldest year's spring report. Published: every year's autumn report.
+        for status, chosen in (("writing", years[:1]), ("published", years)):
             cycle = ReportCycle.objects.create(
                 institution_id=inst.id, academic_year_id=inst.year_id, point=point,
-                name=f"{year_group.name} {'autumn' if status == 'published' else 'spring'} report",
+                name=f"{chosen[0].name} spring report" if status == "writing" else "Autumn report",
                 deadline=today + datetime.timedelta(days=21 if status == "writing" else -7),
             )
-            cycle.year_groups.set([year_group.id])
-            learners = [lr for lr in inst.learners if year_group in lr.groups]
+            cycle.year_groups.set([g.id for g in chosen])
+            learners = [lr for lr in inst.learners if any(g in lr.groups for g in chosen)]
             share = 0.5 if status == "writing" else 1.0
             for lr in learners:
                 if rng.random() > share:

@@ -43,6 +43,19 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/incidents/{incident_id}"),
     ("post", "/api/v1/rewards"),
     ("get", "/api/v1/institutions/{institution_id}/behaviour"),
+    ("get", "/api/v1/institutions/{institution_id}/assessment"),
+    ("get", "/api/v1/groups/{group_id}/marksheets/{point_id}"),
+    ("put", "/api/v1/groups/{group_id}/marksheets/{point_id}"),
+    ("get", "/api/v1/learners/{learner_id}/progress"),
+    ("get", "/api/v1/institutions/{institution_id}/progress"),
+    ("get", "/api/v1/learners/{learner_id}/sen"),
+    ("get", "/api/v1/institutions/{institution_id}/sen-register"),
+    ("get", "/api/v1/institutions/{institution_id}/report-cycles"),
+    ("get", "/api/v1/report-cycles/{cycle_id}"),
+    ("get", "/api/v1/report-cycles/{cycle_id}/groups/{group_id}/comments"),
+    ("put", "/api/v1/report-cycles/{cycle_id}/groups/{group_id}/comments"),
+    ("get", "/api/v1/learners/{learner_id}/reports"),
+    ("get", "/api/v1/reports/{report_id}"),
 }
 
 

@@ -101,6 +101,8 @@ def path_values(world) -> dict[str, list[int]]:
     from commonroom.records.models import TimetableSlot
 
     slot = TimetableSlot.objects.get(group=world.groups["a1.maths"])
+    from commonroom.records.models import AssessmentPoint, PublishedReport, ReportCycle
+
     return {
         "slot_id": [slot.pk, MISSING_ID],
         "incident_id": [incident.pk, MISSING_ID],
@@ -109,6 +111,9 @@ def path_values(world) -> dict[str, list[int]]:
         "group_id": [world.groups["a1.maths"].pk, world.groups["a1.formA"].pk, MISSING_ID],
         "learner_id": [world.learners["a1.learnerA1"].pk, MISSING_ID],
         "token_id": [token.pk, MISSING_ID],
+        "point_id": [AssessmentPoint.objects.get(institution=world.institutions["a1"], name="Autumn").pk, MISSING_ID],
+        "cycle_id": [ReportCycle.objects.get(institution=world.institutions["a1"], name="Year 10 spring").pk, MISSING_ID],
+        "report_id": [PublishedReport.objects.get(learner=learner).pk, MISSING_ID],
     }
 
 
@@ -139,6 +144,8 @@ BODIES = {
     ("post", "/api/v1/rewards"): {"institution_id": 1, "category_id": 1, "learner_ids": []},
     ("put", "/api/v1/lessons/{slot_id}/register"): {"date": "2000-01-03", "marks": []},
     ("post", "/api/v1/institutions/{institution_id}/import"): {"groups": "code,name,kind\nZZ9,Contract,teaching\n"},
+    ("put", "/api/v1/groups/{group_id}/marksheets/{point_id}"): {"grades": []},
+    ("put", "/api/v1/report-cycles/{cycle_id}/groups/{group_id}/comments"): {"comments": []},
 }
 
 
