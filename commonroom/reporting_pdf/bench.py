@@ -106,7 +106,7 @@ def sample_comment(rng: random.Random, name: str) -> str:
     words = len(sentences[0].split()) + len(closing.split())
     for sentence in middles:
         sentence = sentence.format(name=name)
-        if words + len(sentence.split()) > target_words:
+        if words >= 60 and words + len(sentence.split()) > target_words:
             break
         sentences.append(sentence)
         words += len(sentence.split())
