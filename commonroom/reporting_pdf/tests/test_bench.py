@@ -32,6 +32,7 @@ def test_main_prints_the_figures_as_json(capsys: pytest.CaptureFixture[str]) -> 
         "pages",
         "seconds",
         "per_learner_ms",
+        "cpu_seconds",
         "peak_rss_mb",
         "tracemalloc_peak_mb",
         "bytes",
