@@ -600,7 +600,7 @@ class _CompressingCanvas(Canvas):
 
     ReportLab keeps every finished page's content stream as an uncompressed string until save(), and
     compresses them all then. Compressing as each page ends keeps them small in the meantime: for 240
-    learners the peak falls from 13.8 to 10.3 MB (docs/report-pdfs.md). A stream whose dictionary
+    learners the peak falls from 13.9 to 10.4 MB (docs/report-pdfs.md). A stream whose dictionary
     already names its /Filter is written as it is (PDFStream.format), so the file is what ReportLab
     would write, less the ASCII85 layer it adds to its own compressed streams (14% smaller).
     """
