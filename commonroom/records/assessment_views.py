@@ -140,6 +140,32 @@ def _chart(subjects: list[selectors.SubjectSummary]) -> list[dict[str, Any]]:
     return bars
 
 
+def _learner_chart(subjects: list[selectors.SubjectProgress]) -> list[dict[str, Any]]:
+    """Per subject with a grade: the latest grade's position on its grade set (percent of the best grade),
+    and the target's, when both use one grade set."""
+    from django.db.models import Max
+
+    from commonroom.records.models import Grade
+
+    set_ids = {s.attainment.aspect.grade_set_id for s in subjects if s.attainment}
+    tops = dict(Grade.objects.filter(grade_set_id__in=set_ids).values("grade_set_id").annotate(top=Max("rank"))
+                .values_list("grade_set_id", "top"))
+    bars = []
+    for subject in subjects:
+        if subject.attainment is None:
+            continue
+        grade_set = subject.attainment.aspect.grade_set
+        top = grade_set.maximum if grade_set.kind == "number" else tops.get(grade_set.pk)
+        if not top:
+            continue
+        target = (round(100 * subject.target.rank / top, 1) if subject.target is not None
+                  and subject.target.aspect.grade_set_id == grade_set.pk else None)
+        bars.append({"subject": subject.subject, "width": max(1.0, round(100 * subject.attainment.rank / top, 1)),
+                     "target": target, "status": subject.status, "label": subject.status_label,
+                     "grade": subject.attainment.value, "target_value": subject.target.value if subject.target else ""})
+    return bars
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def learner_progress(request: HttpRequest, pk: int) -> HttpResponse:
@@ -163,7 +189,8 @@ def learner_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(request.path)
     elif request.method == "POST":
         raise NotFound()
-    return render(request, "records/learner_progress.html", {"progress": progress, "target_form": target_form})
+    return render(request, "records/learner_progress.html", {"progress": progress, "target_form": target_form,
+                                                             "chart": _learner_chart(progress.subjects)})
 
 
 @login_required
@@ -172,8 +199,9 @@ def group_progress(request: HttpRequest, pk: int) -> HttpResponse:
     progress = selectors.group_progress(actor, pk)
     points = AssessmentPoint.objects.filter(institution_id=progress.group.institution_id,
                                             academic_year_id=progress.group.academic_year_id).order_by("date")
+    summary = selectors.SubjectSummary(progress.group.subject, progress.counts)
     return render(request, "records/group_progress.html", {
-        "progress": progress, "labels": selectors.STATUS_LABELS, "points": points,
+        "progress": progress, "labels": selectors.STATUS_LABELS, "points": points, "chart": _chart([summary]),
     })
 
 
