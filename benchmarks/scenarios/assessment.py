@@ -22,7 +22,7 @@ def run(*, repeat: int) -> dict:
 
     from commonroom.identity.models import User
     from commonroom.people.models import Group
-    from commonroom.records.models import AssessmentPoint, Aspect, PublishedReport, ReportCycle
+    from commonroom.records.models import Aspect, AssessmentPoint, PublishedReport, ReportCycle
 
     head = User.objects.get(username="demo.head")
     institution_id = head.person.role_assignments.filter(role="head").values_list("institution_id", flat=True).first()

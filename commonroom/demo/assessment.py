@@ -46,7 +46,7 @@ def _scale(inst: InstPlan) -> str:
 
 
 def write_assessment(plan: DemoPlan, today: datetime.date, seed: int) -> str:
-    from commonroom.records.models import AssessmentPoint, AssessmentResult, Aspect, Grade, GradeSet
+    from commonroom.records.models import Aspect, AssessmentPoint, AssessmentResult, Grade, GradeSet
 
     rng = random.Random(seed + 4)
     results: list[AssessmentResult] = []
