@@ -4,8 +4,8 @@ progress-by-subject page, and rendering a whole year group's published reports t
 The marksheet is saved by the head (a data manager may fill any sheet) for the largest teaching group at
 the newest assessment point, unlocked for the run and locked again afterwards; each save changes every
 grade (two values in turn), so every cell is written. Server time (p50, p95, ms) and query counts. The
-PDF run renders the published reports of the demo's published cycle (about 240 learners in a
-secondary year group at `school` size): total seconds, per learner, and peak memory (tracemalloc).
+PDF run renders the published reports of the largest year group in the demo's published cycle (about
+240 learners at `school` size), as the background task does: total seconds, per learner, and peak memory (tracemalloc).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ def run(*, repeat: int) -> dict:
     allowed = {a.pk: a.grade_set.grades.order_by("-rank").values_list("value", flat=True)[:2] for a in aspects}
 
     def body() -> dict:
+        # The versions to send are read here, outside the timed call: the timing is the save alone.
+        state["sheet"] = client.get(url).json()
         state["flip"] = not state["flip"]
         cells = []
         for row in state["sheet"]["rows"]:
@@ -51,18 +53,8 @@ def run(*, repeat: int) -> dict:
                                   "value": values[0] if state["flip"] else values[1], "seen_version": cell["version"]})
         return {"grades": cells}
 
-    class SavingClient:
-        def put(self, target, payload, content_type):  # type: ignore[no-untyped-def]
-            response = client.put(target, payload, content_type=content_type)
-            if response.status_code == 200:
-                state["sheet"] = client.get(url).json()
-            return response
-
-        def get(self, target):  # type: ignore[no-untyped-def]
-            return client.get(target)
-
     try:
-        timings, queries, _response = _timed(SavingClient(), "put", url, repeat, body)
+        timings, queries, _response = _timed(client, "put", url, repeat, body)
     finally:
         AssessmentPoint.objects.filter(pk=point.pk).update(locked=was_locked)
     cells = len(body()["grades"])
@@ -77,7 +69,10 @@ def run(*, repeat: int) -> dict:
         from commonroom.records.tasks import document_of
         from commonroom.reporting_pdf.render import render_reports
 
-        documents = PublishedReport.objects.filter(cycle=cycle).values_list("document", flat=True)
+        year = (Group.objects.filter(institution_id=institution_id, kind=Group.Kind.YEAR, report_cycles=cycle)
+                .annotate(size=Count("memberships")).order_by("-size", "pk").first())
+        documents = (PublishedReport.objects.filter(cycle=cycle, learner__memberships__group=year)
+                     .order_by("learner_id").values_list("document", flat=True))
         count = documents.count()
         tracemalloc.start()
         started = time.perf_counter()
@@ -87,7 +82,7 @@ def run(*, repeat: int) -> dict:
         seconds = time.perf_counter() - started
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        result["cycle_pdf"] = {"learners": count, "seconds": round(seconds, 2),
+        result["year_group_pdf"] = {"year_group": year.name if year else None, "learners": count, "seconds": round(seconds, 2),
                                "per_learner_ms": round(1000 * seconds / max(count, 1), 1),
                                "tracemalloc_peak_mb": round(peak / 2**20, 1), "bytes": size}
     return result

@@ -20,8 +20,10 @@ class GradeSetForm(forms.Form):
         label=_("Grades, best first"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("For a list: one grade per line, best first. Add a meaning after a bar: EXS | Expected standard"),
     )
-    minimum = forms.IntegerField(label=_("Lowest number"), required=False, help_text=_("For whole numbers, such as 0"))
-    maximum = forms.IntegerField(label=_("Highest number"), required=False, help_text=_("For whole numbers, such as 100"))
+    minimum = forms.IntegerField(label=_("Lowest number"), required=False, min_value=-1_000_000, max_value=1_000_000,
+                                 help_text=_("For whole numbers, such as 0"))
+    maximum = forms.IntegerField(label=_("Highest number"), required=False, min_value=-1_000_000, max_value=1_000_000,
+                                 help_text=_("For whole numbers, such as 100"))
 
     def grade_rows(self) -> list[tuple[str, str]]:
         return parse_grade_lines(self.cleaned_data.get("grades") or "")
@@ -66,7 +68,7 @@ class MarksheetForm(forms.Form):
                     label=_("%(aspect)s for %(name)s") % {"aspect": aspect.name, "name": row.name}, required=False,
                     max_length=20, initial=result.value if result else "",
                     widget=forms.TextInput(attrs={
-                        "class": "govuk-input govuk-input--width-3 cr-grade", "list": f"grades-{aspect.grade_set_id}",
+                        "class": "govuk-input--width-3 cr-grade", "list": f"grades-{aspect.grade_set_id}",
                         "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
                     }),
                 )

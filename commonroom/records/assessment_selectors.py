@@ -102,7 +102,8 @@ def marksheet(actor: Actor, group_pk: int, point_pk: int) -> Marksheet:
     group = get_for(actor, Group, group_pk, "view_progress")
     if group.kind != Group.Kind.TEACHING:
         raise NotFound()
-    point = AssessmentPoint.objects.filter(pk=point_pk, institution_id=group.institution_id).first()
+    point = AssessmentPoint.objects.filter(pk=point_pk, institution_id=group.institution_id,
+                                           academic_year_id=group.academic_year_id).first()
     if point is None:
         raise NotFound()
     aspects = aspects_for_subject(group.institution_id, group.subject)
@@ -303,11 +304,12 @@ EXPORT_HEADER = ("UPN", "Surname", "Forename", "Subject", "Group", "Aspect", "Gr
 
 
 def export_rows(actor: Actor, point_pk: int) -> tuple[AssessmentPoint, Iterator[tuple[str, ...]]]:
-    """Every result at a point, for the school's data managers and leaders, one row per grade."""
+    """Every result at a point, for the school's data managers and leaders (head, senior leaders, office), one row
+    per grade. Each learner exported is recorded as read."""
     point = AssessmentPoint.objects.select_related("institution").filter(pk=point_pk).first()
     if point is None:
         raise NotFound()
-    require(actor, "view_assessment", point.institution)
+    require(actor, "manage_assessment", point.institution)
     rows = (
         visible(actor, AssessmentResult).filter(point=point)
         .order_by("learner__person__family_name", "learner__person__given_name", "learner_id", "subject", "aspect__position")
@@ -315,6 +317,7 @@ def export_rows(actor: Actor, point_pk: int) -> tuple[AssessmentPoint, Iterator[
                      "group__code", "aspect__name", "value")
     )
     audit.record(actor, "export.grades", point, institution_id=point.institution_id, detail={"point": point.name})
+    audit.record_learner_list_read(actor, list(rows.values_list("learner_id", flat=True).distinct()), what="grades")
 
     def generate() -> Iterator[tuple[str, ...]]:
         for upn, family, given, subject, group, aspect, value in rows.iterator(chunk_size=2000):

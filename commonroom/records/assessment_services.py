@@ -154,6 +154,8 @@ def point_create(
         errors["date"] = [_("The date must be within %(year)s.") % {"year": year.name}]
     if not name.strip():
         errors["name"] = [_("Give the assessment point a name.")]
+    elif any(ord(c) < 32 for c in name):
+        errors["name"] = [_("The name cannot hold line breaks or control characters.")]
     elif year and AssessmentPoint.objects.filter(institution=institution, academic_year=year, name__iexact=name.strip()).exists():
         errors["name"] = [_("%(year)s already has a point called %(name)s.") % {"year": year.name, "name": name.strip()}]
     if errors or year is None:
@@ -204,6 +206,18 @@ def aspect_create(
                                        visible_to_families=visible_to_families, position=position)
         audit.record(actor, "assessment.aspect_created", aspect, institution_id=institution.pk,
                      detail={"name": name, "subject": subject, "kind": kind})
+    return aspect
+
+
+def aspect_set_visibility(*, actor: Actor, aspect: Aspect, visible_to_families: bool) -> Aspect:
+    """Show an aspect to learners and families (at published points), or keep it for staff."""
+    require(actor, "manage_assessment", aspect.institution)
+    if aspect.visible_to_families != visible_to_families:
+        with transaction.atomic():
+            aspect.visible_to_families = visible_to_families
+            aspect.save(update_fields=["visible_to_families", "updated_at"])
+            audit.record(actor, "assessment.aspect_changed", aspect, institution_id=aspect.institution_id,
+                         detail={"visible_to_families": visible_to_families})
     return aspect
 
 
@@ -259,7 +273,7 @@ def marksheet_save(*, actor: Actor, group: Group, point: AssessmentPoint, cells:
     moved on) and that now differs is a conflict.
     """
     require(actor, "enter_grades", group)
-    if point.institution_id != group.institution_id:
+    if point.institution_id != group.institution_id or point.academic_year_id != group.academic_year_id:
         raise NotFound()
     if point.locked:
         raise ValidationError({"__all__": [_("%(point)s is locked: grades can no longer be changed.") % {"point": point.name}]})

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commonroom.authz.actor import actor_for
-from commonroom.authz.api import NotFound, get_for, visible
+from commonroom.authz.api import NotFound, can, get_for, visible
 from commonroom.common.views import apply_service_errors
 from commonroom.organisations.models import Institution
 from commonroom.people.models import Group
@@ -106,6 +106,21 @@ def point_state(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def aspect_visibility(request: HttpRequest, pk: int, aspect_pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    institution = get_for(actor, Institution, pk, "manage_assessment")
+    aspect = Aspect.objects.filter(pk=aspect_pk, institution=institution).first()
+    if aspect is None:
+        raise NotFound()
+    visible = request.POST.get("visible") == "yes"
+    services.aspect_set_visibility(actor=actor, aspect=aspect, visible_to_families=visible)
+    messages.success(request, (_("%(aspect)s is shown to learners and families at published points.") if visible
+                               else _("%(aspect)s is for staff only.")) % {"aspect": aspect.name})
+    return redirect("records:assessment_setup", pk=institution.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def marksheet(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
     actor = actor_for(request)
@@ -117,6 +132,20 @@ def marksheet(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 result = services.marksheet_save(actor=actor, group=sheet.group, point=sheet.point, cells=form.cells())
+            except services.MarksheetConflict as conflict:
+                # Show the newer grades where they clash (with their versions, so saving again works) and keep
+                # everything else the teacher typed.
+                sheet = selectors.marksheet(actor, pk, point_pk)
+                data = request.POST.copy()
+                for row in sheet.rows:
+                    for aspect_id, cell in row.cells.items():
+                        key = services.cell_key(row.learner_id, aspect_id)
+                        if key in conflict.cells:
+                            data[key] = cell.value if cell else ""
+                            data[f"v_{row.learner_id}_{aspect_id}"] = str(cell.version if cell else 0)
+                form = MarksheetForm(data, sheet=sheet)
+                form.is_valid()
+                apply_service_errors(form, conflict)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -213,7 +242,8 @@ def institution_progress(request: HttpRequest, pk: int) -> HttpResponse:
     groups = visible(actor, Group, "view_progress").filter(institution=institution, kind=Group.Kind.TEACHING)
     return render(request, "records/institution_progress.html", {
         "institution": institution, "subjects": subjects, "chart": _chart(subjects), "points": points,
-        "groups": groups.select_related("academic_year").order_by("subject", "name")[:200],
+        "groups": groups.select_related("academic_year").order_by("subject", "name"),
+        "can_export": can(actor, "manage_assessment", institution),
         "labels": selectors.STATUS_LABELS, "statuses": selectors.STATUS_ORDER,
     })
 
@@ -226,9 +256,13 @@ class _Echo:
 @login_required
 def export_results(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     """Every grade at a point as CSV (streamed) or XLSX (written row by row)."""
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound()
     actor = actor_for(request)
     point, rows = selectors.export_rows(actor, pk)
-    stem = f"grades-{point.institution.urn or point.institution_id}-{point.name}-{point.date.isoformat()}".replace(" ", "-")
+    from django.utils.text import slugify
+
+    stem = f"grades-{point.institution.urn or point.institution_id}-{slugify(point.name)}-{point.date.isoformat()}"
     if fmt == "csv":
         writer = csv.writer(_Echo())
 
@@ -250,8 +284,6 @@ def export_results(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
         book.save(buffer)
         response = HttpResponse(buffer.getvalue(),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        raise NotFound()
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response

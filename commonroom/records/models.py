@@ -510,6 +510,8 @@ class SenEpisode(InstitutionOwned):
 
     class Meta:
         ordering = ["record", "start_date", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(end_date__isnull=True)
+                                              | models.Q(end_date__gte=models.F("start_date")), name="senepisode_dates")]
 
 
 class SenProvision(InstitutionOwned):
@@ -652,7 +654,9 @@ class ReportComment(InstitutionOwned):
     text = models.TextField(help_text=_("May hold placeholders such as {name} and {target}, filled from the records"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     return_note = models.CharField(max_length=500, blank=True)
-    author = models.ForeignKey("people.Person", null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey("people.Person", null=True, on_delete=models.SET_NULL, related_name="+",
+                               help_text=_("Who wrote it first: the report names them"))
+    changed_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     checked_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     version = models.PositiveIntegerField(default=1)
 

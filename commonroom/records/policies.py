@@ -19,6 +19,7 @@ from commonroom.authz.actor import Actor
 from commonroom.authz.models import INSTITUTION_ROLES, OFFICE_ROLES, ROLE_MANAGERS, WHOLE_INSTITUTION_ROLES, Role
 from commonroom.authz.registry import register
 from commonroom.authz.rules import NOTHING, Predicate
+from commonroom.common.dates import in_force
 from commonroom.organisations.models import Institution
 from commonroom.organisations.policies import officer_of_institutions_authority
 from commonroom.people.models import Enrolment, Group, GroupStaff, Learner
@@ -45,6 +46,7 @@ from commonroom.records.models import (
     PublishedReport,
     ReportComment,
     ReportCycle,
+    ReportRun,
     Reward,
     SenEpisode,
     SenProvision,
@@ -557,6 +559,43 @@ def _rows_not_barred(actor: Actor, q: Q) -> Q:
     return q & ~Q(learner_id__in=sorted(barred)) if barred else q
 
 
-register(PublishedReport, view=ThroughLearner((is_the_learner | guardian_of) & not_barred,
-                                              name="the learner, or a parent or carer (not barred)")
+def _receives_reports_q(actor: Actor) -> Q:
+    from commonroom.people.models import ContactLink
+
+    links = ContactLink.objects.filter(in_force(on=actor.on), contact_id=actor.person_id, access_barred=False,
+                                       may_receive_reports=True)
+    return Q(pk__in=links.values("learner_id"))
+
+
+guardian_receiving_reports = Predicate(
+    "is a parent or carer who receives reports",
+    lambda actor, learner: Learner.objects.filter(_receives_reports_q(actor), pk=learner.pk).exists()
+    if learner.pk in actor.cared_for_learner_ids else False,
+    _receives_reports_q,
+)
+register(PublishedReport, view=ThroughLearner((is_the_learner | guardian_receiving_reports) & not_barred,
+                                              name="the learner, or a parent or carer who receives reports (not barred)")
          | marks_school_staff | marks_teacher)
+
+
+# A whole cycle's PDF holds every learner's report: the head and senior leaders, never someone barred
+# from a learner in it.
+def _run_check(actor: Actor, run: ReportRun) -> bool:
+    if run.institution_id not in actor.institutions_where(*ROLE_MANAGERS):
+        return False
+    barred = barred_learner_ids(actor)
+    return not (barred and PublishedReport.objects.filter(cycle_id=run.cycle_id, learner_id__in=sorted(barred)).exists())
+
+
+def _run_q(actor: Actor) -> Q:
+    mine = actor.institutions_where(*ROLE_MANAGERS)
+    if not mine:
+        return NOTHING
+    q = Q(institution_id__in=sorted(mine))
+    barred = barred_learner_ids(actor)
+    if barred:
+        q &= ~Q(cycle_id__in=PublishedReport.objects.filter(learner_id__in=sorted(barred)).values("cycle_id"))
+    return q
+
+
+register(ReportRun, view=Predicate("leads the school, and is barred from nobody in the cycle", _run_check, _run_q))

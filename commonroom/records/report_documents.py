@@ -100,8 +100,12 @@ def cycle_learner_ids(cycle: ReportCycle, on: datetime.date | None = None) -> li
     )
 
 
-def facts_for(cycle: ReportCycle, learner_ids: list[int]) -> dict[int, LearnerFacts]:
-    """Everything the reports need for these learners, in a fixed number of queries."""
+def facts_for(cycle: ReportCycle, learner_ids: list[int], *, published_only: bool = False) -> dict[int, LearnerFacts]:
+    """Everything the reports need for these learners, in a fixed number of queries.
+
+    ``published_only``: grades from published assessment points only (what a family may see), as a
+    report is frozen; staff previews and the writing page also show grades not yet published.
+    """
     day = min(today(), cycle.academic_year.end_date)
     learners = Learner.objects.select_related("person").in_bulk(learner_ids)
     facts = {pk: LearnerFacts(learners[pk].person, learners[pk].upn or "") for pk in learner_ids if pk in learners}
@@ -141,13 +145,15 @@ def facts_for(cycle: ReportCycle, learner_ids: list[int]) -> dict[int, LearnerFa
         item.subjects.sort()
     # Grades families may see, up to the cycle's point (that point's grades in the table).
     if cycle.point is not None:
-        results = (AssessmentResult.objects.filter(learner_id__in=learner_ids, institution_id=cycle.institution_id,
-                                                   aspect__visible_to_families=True,
-                                                   point__date__lte=cycle.point.date)
+        found = AssessmentResult.objects.filter(learner_id__in=learner_ids, institution_id=cycle.institution_id,
+                                                aspect__visible_to_families=True, point__date__lte=cycle.point.date)
+        if published_only:
+            found = found.filter(point__published=True)
+        grade_rows = (found
                    .values_list("learner_id", "subject", "aspect__name", "aspect__kind", "value", "point_id",
                                 "point__date", "aspect__position")
                    .order_by("point__date", "point_id", "aspect__position"))
-        for learner_id, subject, aspect, kind, value, point_id, _date, _pos in results:
+        for learner_id, subject, aspect, kind, value, point_id, _date, _pos in grade_rows:
             item = facts[learner_id]
             if point_id == cycle.point_id:
                 item.grades.setdefault(subject, []).append((aspect, value))
@@ -171,19 +177,25 @@ def facts_for(cycle: ReportCycle, learner_ids: list[int]) -> dict[int, LearnerFa
     return facts
 
 
-def comments_for(cycle: ReportCycle, learner_ids: list[int]) -> dict[int, list[ReportComment]]:
+def comments_for(cycle: ReportCycle, learner_ids: list[int], *, checked_only: bool) -> dict[int, list[ReportComment]]:
     found: dict[int, list[ReportComment]] = defaultdict(list)
-    for comment in (ReportComment.objects.filter(cycle=cycle, learner_id__in=learner_ids)
+    comments = ReportComment.objects.filter(cycle=cycle, learner_id__in=learner_ids)
+    if checked_only:
+        comments = comments.filter(status=ReportComment.Status.CHECKED)
+    for comment in (comments
                     .select_related("author").order_by("section", "subject")):
         found[comment.learner_id].append(comment)
     return found
 
 
 def build_documents(cycle: ReportCycle, learner_ids: list[int], *, issued_on: datetime.date | None = None,
-                    footer_note: str = "") -> dict[int, dict[str, Any]]:
-    """Each learner's report as plain data (the shape of ``reporting_pdf.document.ReportDocument``)."""
-    facts = facts_for(cycle, learner_ids)
-    comments = comments_for(cycle, learner_ids)
+                    footer_note: str = "", final: bool = True) -> dict[int, dict[str, Any]]:
+    """Each learner's report as plain data (the shape of ``reporting_pdf.document.ReportDocument``).
+
+    ``final`` (publishing): checked comments and published grades only. A leader's preview passes False.
+    """
+    facts = facts_for(cycle, learner_ids, published_only=final)
+    comments = comments_for(cycle, learner_ids, checked_only=final)
     institution = cycle.institution
     issued = issued_on or today()
     documents: dict[int, dict[str, Any]] = {}

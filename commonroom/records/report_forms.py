@@ -92,7 +92,8 @@ class ProofreadForm(forms.Form):
                 label=_("Decision for %(name)s") % {"name": row.name}, widget=forms.RadioSelect, required=False,
                 choices=[("", _("Leave for now")), ("checked", _("Checked")), ("returned", _("Return to the author"))], initial="")
             self.fields[f"note_{pk}"] = forms.CharField(label=_("What needs changing"), required=False, max_length=500)
+            self.fields[f"ver_{pk}"] = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=row.comment.version)
 
     def items(self) -> list[dict[str, Any]]:
-        return [{"row": row, "decision": self[f"d_{row.comment.pk}"], "note": self[f"note_{row.comment.pk}"]}
-                for row in self.proof_rows]
+        return [{"row": row, "decision": self[f"d_{row.comment.pk}"], "note": self[f"note_{row.comment.pk}"],
+                 "version": self[f"ver_{row.comment.pk}"]} for row in self.proof_rows]

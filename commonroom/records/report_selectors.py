@@ -170,7 +170,7 @@ def preview(actor: Actor, cycle_pk: int, learner_pk: int) -> dict[str, Any]:
     if learner.pk not in cycle_learner_ids(cycle):
         raise NotFound()
     audit.record_learner_read(actor, learner, what="report", institution_ids=set(learner_institutions(actor, learner.pk)))
-    return build_documents(cycle, [learner.pk])[learner.pk]
+    return build_documents(cycle, [learner.pk], final=False)[learner.pk]
 
 
 def learner_reports(actor: Actor, learner_pk: int) -> tuple[Learner, list[PublishedReport]]:

@@ -34,6 +34,7 @@ from commonroom.records.models import (
 from commonroom.records.report_documents import build_documents, cycle_learner_ids, placeholder_problems
 
 MAX_COMMENT = 3000
+STALE_RUN = datetime.timedelta(minutes=15)
 SECTION_FOR_KIND: dict[str, str] = {Group.Kind.TEACHING: ReportComment.Section.SUBJECT, Group.Kind.REGISTRATION: ReportComment.Section.TUTOR,
                     Group.Kind.YEAR: ReportComment.Section.HEAD_OF_YEAR}
 WRITE_ACTION: dict[str, str] = {Group.Kind.TEACHING: "write_subject_reports", Group.Kind.REGISTRATION: "write_tutor_reports",
@@ -155,6 +156,9 @@ def comments_save(*, actor: Actor, cycle: ReportCycle, group: Group, entries: Se
             errors.setdefault(key, []).append(_("This learner is not in this group for this report cycle."))
             continue
         text = entry.text.strip()
+        if "\x00" in text:
+            errors.setdefault(key, []).append(_("%(name)s: the comment holds a character that cannot be stored.")
+                                              % {"name": learners[entry.learner_id]})
         if len(text) > MAX_COMMENT:
             errors.setdefault(key, []).append(_("%(name)s: the comment is %(n)s characters; the most is %(max)s.")
                                               % {"name": learners[entry.learner_id], "n": len(text), "max": MAX_COMMENT})
@@ -168,66 +172,99 @@ def comments_save(*, actor: Actor, cycle: ReportCycle, group: Group, entries: Se
         raise ValidationError(errors)
     result = CommentsResult()
     with transaction.atomic():
+        # Lock the cycle: publishing takes the same lock, so no comment changes while reports are frozen.
+        if ReportCycle.objects.select_for_update().get(pk=cycle.pk).status != ReportCycle.Status.WRITING:
+            raise ValidationError({"__all__": [_("This report cycle is published: its comments can no longer change.")]})
         existing = {c.learner_id: c for c in ReportComment.objects.select_for_update().filter(
             cycle=cycle, section=section, subject=subject, learner_id__in=list(wanted))}
-        to_create, to_update, conflicts = [], [], {}
+        to_create, to_update, to_delete, conflicts = [], [], [], {}
         for learner_id, entry in wanted.items():
             comment = existing.get(learner_id)
-            status = ReportComment.Status.READY if entry.ready else ReportComment.Status.DRAFT
             if comment is None:
                 if not entry.text:
                     result.unchanged += 1
                     continue
-                to_create.append(ReportComment(institution_id=cycle.institution_id, cycle=cycle, learner_id=learner_id,
-                                               section=section, subject=subject, group=group, text=entry.text,
-                                               status=status, author_id=actor.person_id))
+                to_create.append(ReportComment(
+                    institution_id=cycle.institution_id, cycle=cycle, learner_id=learner_id, section=section,
+                    subject=subject, group=group, text=entry.text, author_id=actor.person_id, changed_by_id=actor.person_id,
+                    status=ReportComment.Status.READY if entry.ready else ReportComment.Status.DRAFT))
                 continue
-            same_text = comment.text == entry.text
-            if same_text and (comment.status == status or (comment.status == ReportComment.Status.CHECKED and entry.ready)):
-                result.unchanged += 1
-                continue
+            # Saving drafts never takes back a comment already sent or checked: only an edit does, and an
+            # edited comment must be checked again. "Send for checking" sends drafts and returned comments.
+            if comment.text == entry.text:
+                if entry.ready and comment.status in (ReportComment.Status.DRAFT, ReportComment.Status.RETURNED):
+                    status = ReportComment.Status.READY
+                else:
+                    result.unchanged += 1
+                    continue
+            else:
+                status = ReportComment.Status.READY if entry.ready else ReportComment.Status.DRAFT
             if comment.version != entry.seen_version:
                 conflicts[comment_key(learner_id)] = [_(
                     "%(name)s: someone else changed this comment after you opened the page. Copy your text, reload, "
                     "and save again.") % {"name": learners[learner_id]}]
                 continue
+            if not entry.text:
+                to_delete.append(comment.pk)  # a cleared comment is withdrawn
+                continue
             comment.text, comment.status, comment.version = entry.text, status, comment.version + 1
-            comment.return_note = "" if entry.ready else comment.return_note
-            comment.author_id, comment.group_id, comment.updated_at = actor.person_id, group.pk, timezone.now()
+            comment.return_note = "" if status == ReportComment.Status.READY else comment.return_note
+            comment.changed_by_id, comment.group_id, comment.updated_at = actor.person_id, group.pk, timezone.now()
             to_update.append(comment)
         if conflicts:
             raise ValidationError(conflicts)
         ReportComment.objects.bulk_create(to_create)
         if to_update:
-            ReportComment.objects.bulk_update(to_update, ["text", "status", "version", "return_note", "author", "group",
+            ReportComment.objects.bulk_update(to_update, ["text", "status", "version", "return_note", "changed_by", "group",
                                                           "updated_at"])
-        touched = sorted({c.learner_id for c in [*to_create, *to_update]})
+        if to_delete:
+            ReportComment.objects.filter(pk__in=to_delete).delete()
+        touched = sorted({c.learner_id for c in [*to_create, *to_update]} | {
+            pk for pk, c in existing.items() if c.pk in to_delete})
         if touched:
             audit.record_for_learners(actor, "reports.comments_saved", cycle, touched, institution_id=cycle.institution_id,
-                                      detail={"group": group.pk, "section": section})
-    result.created, result.changed = len(to_create), len(to_update)
+                                      detail={"group": group.pk, "section": section, "withdrawn": len(to_delete)})
+    result.created, result.changed = len(to_create), len(to_update) + len(to_delete)
     return result
 
 
-def comments_check(*, actor: Actor, cycle: ReportCycle, checked: Sequence[int] = (),
-                   returned: dict[int, str] | None = None) -> tuple[int, int]:
-    """Proof-reading: mark comments checked, or return them to their author with a note."""
+def comments_check(*, actor: Actor, cycle: ReportCycle, checked: dict[int, int] | None = None,
+                   returned: dict[int, tuple[int, str]] | None = None) -> tuple[int, int]:
+    """Proof-reading: mark comments checked, or return them to their author with a note.
+
+    ``checked`` maps a comment id to the version the proof-reader read; ``returned`` maps it to (version,
+    note). A comment changed since it was read is left as it is (and counted neither way): what is marked
+    checked is exactly the text the proof-reader saw.
+    """
     require(actor, "manage", cycle)
-    if cycle.status != ReportCycle.Status.WRITING:
-        raise ValidationError({"__all__": [_("This report cycle is already published.")]})
-    returned = returned or {}
-    errors = {f"note_{pk}": [_("Say what needs changing.")] for pk, note in returned.items() if not note.strip()}
+    checked, returned = checked or {}, returned or {}
+    errors = {f"note_{pk}": [_("Say what needs changing.")] for pk, (_v, note) in returned.items() if not note.strip()}
     if errors:
         raise ValidationError(errors)
     barred = barred_learner_ids(actor)
+    done = sent_back = 0
     with transaction.atomic():
-        rows = ReportComment.objects.filter(cycle=cycle, status=ReportComment.Status.READY).exclude(learner_id__in=sorted(barred))
-        done = rows.filter(pk__in=list(checked)).update(status=ReportComment.Status.CHECKED, checked_by_id=actor.person_id,
-                                                         return_note="", updated_at=timezone.now())
-        sent_back = 0
-        for pk, note in returned.items():
-            sent_back += rows.filter(pk=pk).update(status=ReportComment.Status.RETURNED, return_note=note.strip()[:500],
-                                                   checked_by_id=actor.person_id, updated_at=timezone.now())
+        if ReportCycle.objects.select_for_update().get(pk=cycle.pk).status != ReportCycle.Status.WRITING:
+            raise ValidationError({"__all__": [_("This report cycle is already published.")]})
+        rows = {c.pk: c for c in ReportComment.objects.select_for_update().filter(
+            cycle=cycle, status=ReportComment.Status.READY, pk__in=[*checked, *returned]).exclude(learner_id__in=sorted(barred))}
+        changed: list[ReportComment] = []
+        now = timezone.now()
+        for pk, version in checked.items():
+            comment = rows.get(pk)
+            if comment is not None and comment.version == version:
+                comment.status, comment.return_note = ReportComment.Status.CHECKED, ""
+                done += 1
+                changed.append(comment)
+        for pk, (version, note) in returned.items():
+            comment = rows.get(pk)
+            if comment is not None and comment.version == version and comment not in changed:
+                comment.status, comment.return_note = ReportComment.Status.RETURNED, note.strip()[:500]
+                sent_back += 1
+                changed.append(comment)
+        for comment in changed:
+            comment.checked_by_id, comment.version, comment.updated_at = actor.person_id, comment.version + 1, now
+        ReportComment.objects.bulk_update(changed, ["status", "return_note", "checked_by", "version", "updated_at"])
         audit.record(actor, "reports.proofread", cycle, institution_id=cycle.institution_id,
                      detail={"checked": done, "returned": sent_back})
     return done, sent_back
@@ -238,20 +275,25 @@ def cycle_publish(*, actor: Actor, cycle: ReportCycle, footer_note: str = "") ->
     require(actor, "manage", cycle)
     if cycle.status == ReportCycle.Status.PUBLISHED:
         raise ValidationError({"__all__": [_("This report cycle is already published.")]})
-    waiting = ReportComment.objects.filter(cycle=cycle).exclude(status=ReportComment.Status.CHECKED).count()
-    if waiting:
-        raise ValidationError({"__all__": [_(
-            "%(n)s comments have not been checked yet. Check or return them (a returned comment must be rewritten and "
-            "checked) before publishing.") % {"n": waiting}]})
-    learner_ids = cycle_learner_ids(cycle)
-    if not learner_ids:
-        raise ValidationError({"__all__": [_("Nobody is in this cycle's year groups.")]})
     now = timezone.now()
-    documents = build_documents(cycle, learner_ids, issued_on=timezone.localdate(now), footer_note=footer_note)
     with transaction.atomic():
+        # The cycle's lock keeps comments still while they are counted and frozen (writers take it too).
         locked = ReportCycle.objects.select_for_update().get(pk=cycle.pk)
         if locked.status == ReportCycle.Status.PUBLISHED:
             raise ValidationError({"__all__": [_("This report cycle is already published.")]})
+        waiting = ReportComment.objects.filter(cycle=cycle).exclude(status=ReportComment.Status.CHECKED).count()
+        if waiting:
+            raise ValidationError({"__all__": [_(
+                "%(n)s comments have not been checked yet. Check or return them (a returned comment must be rewritten "
+                "and checked) before publishing.") % {"n": waiting}]})
+        if cycle.point is not None and not cycle.point.published:
+            raise ValidationError({"__all__": [_(
+                "The report shows grades from %(point)s, which learners and families cannot see yet: publish the "
+                "assessment point first.") % {"point": cycle.point.name}]})
+        learner_ids = cycle_learner_ids(cycle)
+        if not learner_ids:
+            raise ValidationError({"__all__": [_("Nobody is in this cycle's year groups.")]})
+        documents = build_documents(cycle, learner_ids, issued_on=timezone.localdate(now), footer_note=footer_note)
         PublishedReport.objects.bulk_create(
             PublishedReport(institution_id=cycle.institution_id, cycle=cycle, learner_id=learner_id, issued_at=now,
                             document=document)
@@ -268,12 +310,19 @@ def run_start(*, actor: Actor, cycle: ReportCycle) -> ReportRun:
     require(actor, "manage", cycle)
     if cycle.status != ReportCycle.Status.PUBLISHED:
         raise ValidationError({"__all__": [_("Publish the cycle first: the PDF is made from the reports as issued.")]})
+    barred = barred_learner_ids(actor)
+    if barred and PublishedReport.objects.filter(cycle=cycle, learner_id__in=sorted(barred)).exists():
+        raise ValidationError({"__all__": [_("The cycle includes a learner you may not see: ask another leader.")]})
     from commonroom.records.tasks import render_cycle_pdf
 
     with transaction.atomic():
-        active = ReportRun.objects.filter(cycle=cycle, status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING]).first()
-        if active:
+        active = ReportRun.objects.select_for_update().filter(
+            cycle=cycle, status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING]).first()
+        if active and active.updated_at >= timezone.now() - STALE_RUN:
             return active
+        if active:  # no progress for a long time: the worker stopped or the task was lost
+            ReportRun.objects.filter(pk=active.pk).update(status=ReportRun.Status.FAILED, finished_at=timezone.now(),
+                                                          error=str(_("Stopped: no progress for 15 minutes.")))
         run = ReportRun.objects.create(institution_id=cycle.institution_id, cycle=cycle, requested_by_id=actor.person_id,
                                        total=cycle.published.count())
         audit.record(actor, "reports.pdf_run_started", run, institution_id=cycle.institution_id)

@@ -127,9 +127,11 @@ def report_proofread(request: HttpRequest, pk: int) -> HttpResponse:
     cycle, rows = selectors.proofreading(actor, pk)
     form = ProofreadForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
-        checked = [row.comment.pk for row in rows if form.cleaned_data.get(f"d_{row.comment.pk}") == "checked"]
-        returned = {row.comment.pk: form.cleaned_data.get(f"note_{row.comment.pk}") or "" for row in rows
-                    if form.cleaned_data.get(f"d_{row.comment.pk}") == "returned"}
+        seen = {row.comment.pk: form.cleaned_data.get(f"ver_{row.comment.pk}") or 0 for row in rows}
+        checked = {row.comment.pk: seen[row.comment.pk] for row in rows
+                   if form.cleaned_data.get(f"d_{row.comment.pk}") == "checked"}
+        returned = {row.comment.pk: (seen[row.comment.pk], form.cleaned_data.get(f"note_{row.comment.pk}") or "")
+                    for row in rows if form.cleaned_data.get(f"d_{row.comment.pk}") == "returned"}
         try:
             done, sent_back = services.comments_check(actor=actor, cycle=cycle, checked=checked, returned=returned)
         except ValidationError as error:
@@ -175,11 +177,9 @@ def published_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_run_file(request: HttpRequest, pk: int) -> FileResponse:
-    actor = actor_for(request)
-    run = ReportRun.objects.select_related("cycle").filter(pk=pk).first()
-    if run is None or not run.file:
+    run = get_for(actor_for(request), ReportRun, pk)
+    if not run.file:
         raise NotFound()
-    get_for(actor, ReportCycle, run.cycle_id, "manage")
     response = FileResponse(run.file.open("rb"), as_attachment=True, filename=f"reports-cycle-{run.cycle_id}.pdf",
                             content_type="application/pdf")
     response["Cache-Control"] = "no-store"

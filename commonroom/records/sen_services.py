@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from commonroom.authz import audit
@@ -26,6 +26,7 @@ from commonroom.records.models import NeedType, SenEpisode, SenProvision, SenRec
 from commonroom.records.policies import SEN_MANAGERS
 
 TEXT_FIELDS = ("teacher_summary", "strategies", "plan_detail", "family_summary")
+EARLIEST = datetime.date(1990, 1, 1)
 
 
 def _check_needs(status: str, primary: str, secondary: str, since: datetime.date) -> dict[str, list[str]]:
@@ -45,6 +46,8 @@ def _check_needs(status: str, primary: str, secondary: str, since: datetime.date
         errors["secondary_need"] = [_("The secondary need must differ from the primary need.")]
     if since > today():
         errors["status_since"] = [_("The date cannot be in the future.")]
+    elif since < EARLIEST:
+        errors["status_since"] = [_("The date must be in %(year)s or later.") % {"year": EARLIEST.year}]
     return errors
 
 
@@ -70,6 +73,12 @@ def sen_record_save(
     else:
         require(actor, "manage", record)
     errors = _check_needs(status, primary_need, secondary_need, status_since)
+    if record is not None and (record.status, record.primary_need, record.secondary_need) != (
+            status, primary_need, secondary_need):
+        open_since = record.episodes.filter(end_date__isnull=True).values_list("start_date", flat=True).first()
+        if open_since and status_since < open_since and "status_since" not in errors:
+            errors["status_since"] = [_("The current status began on %(date)s: a change cannot start before it.")
+                                      % {"date": open_since.strftime("%-d %B %Y")}]
     if record is not None and record.version != seen_version:
         errors["__all__"] = [_("Someone else changed this record after you opened it. Check it and make your change again.")]
     if errors:
@@ -84,6 +93,7 @@ def sen_record_save(
             if record.version != seen_version:
                 raise ValidationError({"__all__": [_("Someone else changed this record after you opened it.")]})
         before = {field: getattr(record, field) for field in ("status", "primary_need", "secondary_need")}
+        texts_before = {field: getattr(record, field) for field in texts}
         record.status, record.primary_need, record.secondary_need = status, primary_need, secondary_need
         if changed_need:
             record.status_since = status_since
@@ -92,7 +102,12 @@ def sen_record_save(
         if record.pk:
             record.version += 1
         record.changed_by_id = actor.person_id
-        record.save()
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            raise ValidationError({"__all__": [_(
+                "Someone else opened an SEN record for this learner at the same moment. Reload and change theirs.")]}) from None
         if changed_need:
             SenEpisode.objects.filter(record=record, end_date__isnull=True).update(
                 end_date=max(status_since - datetime.timedelta(days=1), datetime.date.min))
@@ -103,7 +118,7 @@ def sen_record_save(
         audit.record(actor, "sen.record_saved", record, learner_id=learner.pk, institution_id=institution.pk,
                      detail={"before": before, "after": {"status": status, "primary_need": primary_need,
                                                          "secondary_need": secondary_need},
-                             "texts_changed": sorted(texts)})
+                             "texts_changed": sorted(f for f in texts if texts_before[f] != getattr(record, f))})
     return record
 
 

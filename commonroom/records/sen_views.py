@@ -82,8 +82,11 @@ def sen_review(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request)
     record = _managed_record(request, pk)
     review = None
-    if request.GET.get("review", "").isdigit():
-        review = SenReview.objects.filter(pk=int(request.GET["review"]), record=record).first()
+    wanted = request.GET.get("review", "")
+    if wanted:
+        if not (wanted.isascii() and wanted.isdigit() and len(wanted) < 19):
+            raise NotFound()
+        review = SenReview.objects.filter(pk=int(wanted), record=record).first()
         if review is None:
             raise NotFound()
     initial = ({"due_on": review.due_on, "held_on": review.held_on or today(), "outcome": review.outcome,

@@ -1,7 +1,9 @@
 """Background work for records: rendering a published report cycle to one PDF.
 
 The task is idempotent and survives a crash: it starts from the frozen published reports each time,
-writes to a temporary file and only then replaces the run's file, and a finished run is left alone.
+renders to a temporary file and only then stores it (replacing a file an earlier attempt stored under
+the same name), and a finished run is left alone. A run that stops making progress is marked failed
+when someone asks for a new one (``report_services.run_start``). Each cycle keeps its newest three PDFs.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django_tasks import task
 from commonroom.records.models import PublishedReport, ReportRun
 
 PROGRESS_EVERY = 10
+KEEP_FILES = 3
 
 
 def document_of(data: dict[str, Any]) -> Any:
@@ -62,10 +65,17 @@ def render_cycle_pdf(*, run_id: int) -> str:
         with tempfile.TemporaryFile() as out:
             render_reports(documents(), out, progress=progress)
             out.seek(0)
+            # A rerun after a crash replaces the file a previous attempt may have stored, under the same name.
             name = f"cycle-{run.cycle_id}-run-{run.pk}.pdf"
+            if run.file:
+                run.file.delete(save=False)
             run.file.save(name, File(out, name=name), save=False)
         ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.DONE, file=run.file.name, done=F("total"),
                                                    finished_at=timezone.now())
+        # Keep the newest few PDFs of a cycle: older runs' files go (the rows stay, as the history).
+        for old in ReportRun.objects.filter(cycle_id=run.cycle_id).exclude(file="").order_by("-created_at")[KEEP_FILES:]:
+            old.file.delete(save=False)
+            ReportRun.objects.filter(pk=old.pk).update(file="")
     except Exception as error:  # the run records the failure for the page; the worker logs the traceback
         ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.FAILED, error=str(error)[:500],
                                                    finished_at=timezone.now())

@@ -57,6 +57,8 @@ urlpatterns += [
     path("assessment/", assessment_views.assessment_home, name="assessment"),
     path("institutions/<int:pk>/assessment/", assessment_views.assessment_setup, name="assessment_setup"),
     path("institutions/<int:pk>/assessment/points/<int:point_pk>/", assessment_views.point_state, name="point_state"),
+    path("institutions/<int:pk>/assessment/aspects/<int:aspect_pk>/", assessment_views.aspect_visibility,
+         name="aspect_visibility"),
     path("institutions/<int:pk>/progress/", assessment_views.institution_progress, name="institution_progress"),
     path("groups/<int:pk>/marksheet/<int:point_pk>/", assessment_views.marksheet, name="marksheet"),
     path("groups/<int:pk>/progress/", assessment_views.group_progress, name="group_progress"),

@@ -93,6 +93,12 @@ def _point_of(world: World, key: str) -> int:
     return AssessmentPoint.objects.get(institution=world.institutions[key.split(".")[0]], name="Autumn").pk
 
 
+def _aspect_of(world: World, key: str) -> int:
+    from commonroom.records.models import Aspect
+
+    return Aspect.objects.get(institution=world.institutions[key], kind="effort").pk
+
+
 def _sen_record_of(world: World, key: str) -> int:
     from commonroom.records.models import SenRecord
 
@@ -207,6 +213,8 @@ PAGE_SPECS: dict[str, Spec] = {
                                      oracle.may_manage_assessment, INSTITUTIONS),
     "records:point_state": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/assessment/points/{_point_of(w, t)}/",
                                 oracle.may_manage_assessment, ["a1", "b1"], method="post", ok=(302,)),
+    "records:aspect_visibility": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/assessment/aspects/{_aspect_of(w, t)}/",
+                                      oracle.may_manage_assessment, ["a1", "b1"], method="post", ok=(302,)),
     "records:institution_progress": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/progress/",
                                          oracle.may_view_institution_assessment, INSTITUTIONS),
     "records:marksheet": Spec(lambda w, t: f"/groups/{w.groups[t].pk}/marksheet/{_point_of(w, t)}/", _may_read_marksheet,
@@ -214,7 +222,7 @@ PAGE_SPECS: dict[str, Spec] = {
     "records:group_progress": Spec(lambda w, t: f"/groups/{w.groups[t].pk}/progress/", _may_read_marksheet, GROUPS),
     "records:learner_progress": Spec(lambda w, t: f"{learner_url(w, t)}progress/", oracle.may_view_learner, LEARNERS),
     "records:export_results": Spec(lambda w, t: f"/assessment/points/{_point_of(w, t)}/grades.csv",
-                                   oracle.may_view_institution_assessment, ["a1", "b1"]),
+                                   oracle.may_manage_assessment, ["a1", "b1"]),
     "records:learner_sen": Spec(lambda w, t: f"{learner_url(w, t)}sen/", oracle.may_view_learner, LEARNERS),
     "records:sen_record_edit": Spec(
         lambda w, t: f"{learner_url(w, t)}sen/{w.institutions[t.split('.')[0]].pk}/", oracle.may_manage_sen, LEARNERS),

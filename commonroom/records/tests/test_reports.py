@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from commonroom.authz.api import NotFound, can, visible
 from commonroom.authz.models import AuditEvent
@@ -112,11 +113,27 @@ def test_proofreading_then_publishing_freezes_the_reports(world) -> None:
     maths = ReportComment.objects.get(cycle=cycle, subject="Mathematics")
     tutor = ReportComment.objects.get(cycle=cycle, section="tutor")
     with pytest.raises(ValidationError):
-        services.comments_check(actor=leader, cycle=cycle, returned={maths.pk: " "})
-    assert services.comments_check(actor=leader, cycle=cycle, checked=[maths.pk, tutor.pk]) == (1, 0)  # the draft is not ready
+        services.comments_check(actor=leader, cycle=cycle, returned={maths.pk: (maths.version, " ")})
+    # The draft is not ready to check; a version the proof-reader did not read is left alone.
+    assert services.comments_check(actor=leader, cycle=cycle, checked={maths.pk: maths.version + 5,
+                                                                       tutor.pk: tutor.version}) == (0, 0)
+    assert services.comments_check(actor=leader, cycle=cycle, checked={maths.pk: maths.version}) == (1, 0)
+    # Sending an unchanged draft for checking makes it ready; saving drafts again never takes it back.
     services.comments_save(actor=world.actor("a1.tutor"), cycle=cycle, group=world.groups["a1.formA"],
                            entries=_entries(world, {"learnerA1": "A good term."}, ready=True, seen=tutor.version))
-    services.comments_check(actor=leader, cycle=cycle, checked=[tutor.pk])
+    tutor.refresh_from_db()
+    assert tutor.status == "ready"
+    services.comments_save(actor=world.actor("a1.tutor"), cycle=cycle, group=world.groups["a1.formA"],
+                           entries=_entries(world, {"learnerA1": "A good term."}, seen=tutor.version))
+    tutor.refresh_from_db()
+    assert tutor.status == "ready"
+    services.comments_check(actor=leader, cycle=cycle, checked={tutor.pk: tutor.version})
+    maths.refresh_from_db()
+    assert maths.status == "checked"
+    services.comments_save(actor=world.actor("a1.teacher"), cycle=cycle, group=world.groups["a1.maths"],
+                           entries=_entries(world, {"learnerA1": maths.text}, seen=maths.version))
+    maths.refresh_from_db()
+    assert maths.status == "checked"  # an unchanged "save drafts" leaves a checked comment checked
     with pytest.raises(NotFound):
         services.cycle_publish(actor=world.actor("a1.teacher"), cycle=cycle)
     issued = services.cycle_publish(actor=leader, cycle=cycle, footer_note="Test")
@@ -126,12 +143,64 @@ def test_proofreading_then_publishing_freezes_the_reports(world) -> None:
     assert maths_section["comment"] == "Learnera1 works hard; their grade is 4."
     assert maths_section["grades"] == [{"aspect": "Attainment", "value": "4"}, {"aspect": "Target", "value": "6"}]
     assert report.document["pastoral"][0]["comment"] == "A good term."
+    assert report.document["pastoral"][0]["author"] == world.people["a1.tutor"].full_name
     # Frozen: a grade changed afterwards does not change the report as issued.
     AssessmentResult.objects.filter(learner=world.learners["a1.learnerA1"], aspect__kind="attainment").update(value="9")
     report.refresh_from_db()
     assert next(s for s in report.document["subjects"] if s["subject"] == "Mathematics")["grades"][0]["value"] == "4"
     with pytest.raises(ValidationError, match="published"):
         services.comments_save(actor=world.actor("a1.teacher"), cycle=cycle, group=world.groups["a1.maths"], entries=[])
+
+
+def test_a_cleared_comment_is_withdrawn_and_unpublished_grades_stay_out(world) -> None:
+    cycle = _cycle(world)
+    leader = world.actor("a1.leader")
+    for comment in ReportComment.objects.filter(cycle=cycle):
+        services.comments_save(actor=world.actor("a1.teacher" if comment.section == "subject" else "a1.tutor"),
+                               cycle=cycle, group=comment.group,
+                               entries=[services.CommentEntry(comment.learner_id, "", comment.version)])
+    assert not ReportComment.objects.filter(cycle=cycle).exists()
+    cycle.point.published = False
+    cycle.point.save()
+    with pytest.raises(ValidationError, match="publish the assessment point first"):
+        services.cycle_publish(actor=leader, cycle=cycle)
+    cycle.point.published = True
+    cycle.point.save()
+    assert services.cycle_publish(actor=leader, cycle=cycle) == 4
+
+
+def test_a_parent_who_does_not_receive_reports_cannot_read_them(world, client) -> None:
+    report = PublishedReport.objects.get(cycle__name="Year 10 autumn", learner=world.learners["a1.learnerA1"])
+    link = world.links["parent.a1>a1.learnerA1"]
+    link.may_receive_reports = False
+    link.save()
+    client.force_login(world.users["parent.a1"])
+    assert client.get(f"/reports/{report.pk}/").status_code == 404
+    assert client.get(f"/learners/{report.learner_id}/").status_code == 200  # the rest of the record as before
+
+
+def test_a_leader_barred_from_a_learner_cannot_make_or_fetch_the_cycle_pdf(world) -> None:
+    from commonroom.authz.models import Role, RoleAssignment
+
+    cycle = _cycle(world, name="Year 10 autumn")
+    RoleAssignment.objects.create(person=world.people["a1.teacher2"], role=Role.LEADER, institution=world.institutions["a1"],
+                                  start_date=today())
+    with pytest.raises(ValidationError, match="may not see"):
+        services.run_start(actor=world.actor("a1.teacher2"), cycle=cycle)
+    run = ReportRun.objects.create(institution=cycle.institution, cycle=cycle, status="done")
+    assert not can(world.actor("a1.teacher2"), "view", run) and can(world.actor("a1.head"), "view", run)
+
+
+def test_a_stalled_run_is_replaced(world) -> None:
+    cycle = _cycle(world, name="Year 10 autumn")
+    stalled = ReportRun.objects.create(institution=cycle.institution, cycle=cycle, status="running")
+    ReportRun.objects.filter(pk=stalled.pk).update(updated_at=timezone.now() - datetime.timedelta(hours=1))
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run = services.run_start(actor=world.actor("a1.head"), cycle=cycle)
+    stalled.refresh_from_db()
+    assert run.pk != stalled.pk and stalled.status == "failed"
 
 
 def test_families_read_published_reports_and_their_pdf(world, client) -> None:
@@ -169,7 +238,7 @@ def test_saving_comments_takes_the_same_queries_for_any_number(world, django_ass
             services.CommentEntry(world.learners[f"a1.{who}"].pk, text, seen) for who, (text, seen) in texts.items()])
 
     save({"learnerA2": ("Warm-up.", 0)})  # loads what the actor's rules need, once per request
-    with django_assert_num_queries(8) as one:  # one comment changed, one new
+    with django_assert_num_queries(9) as one:  # one comment changed, one new
         save({"learnerA2": ("One.", 1), "learnerB1": ("New.", 0)})
     with django_assert_num_queries(len(one.captured_queries)):  # three changed, one new
         save({"learnerA2": ("Two.", 2), "learnerB1": ("Three.", 1), "learnerA1": ("Four.", 1), "learnerB2": ("Five.", 0)})
