@@ -213,6 +213,9 @@ PAGE_SPECS: dict[str, Spec] = {
     ),
     "identity:role_grant": Spec(lambda w, t: "/manage/roles/grant/", lambda p, t: oracle.may_grant_roles(p)),
     "identity:role_end": Spec(_role_of, oracle.may_end_role_of, ["a1.teacher", "b1.teacher"], method="post", ok=(302,)),
+    # OneRoster exchange
+    "interop:oneroster": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/oneroster/", oracle.may_enrol_at,
+                              INSTITUTIONS),
 }
 
 # django-allauth's pages act only on the signed-in user's own account (or none): they never take a
