@@ -325,6 +325,13 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/learners/{learner_id}/sen"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
     ("get", "/api/v1/institutions/{institution_id}/sen-register"): Spec(lambda w, t: "", oracle.may_view_sen_register,
                                                                          INSTITUTIONS),
+    # OneRoster exchange. The matrix posts JSON, which carries no file: those allowed through get the
+    # import's own 422 ("attach the package"), everyone else 404. The real multipart upload is checked
+    # persona by persona in commonroom/interop/tests/test_oneroster_api.py.
+    ("get", "/api/v1/institutions/{institution_id}/oneroster"): Spec(lambda w, t: "", oracle.may_enrol_at, INSTITUTIONS),
+    ("post", "/api/v1/institutions/{institution_id}/oneroster"): Spec(
+        lambda w, t: "", oracle.may_enrol_at, INSTITUTIONS, ok=(422,), body=lambda w, t: {"dry_run": True},
+    ),
 }
 
 

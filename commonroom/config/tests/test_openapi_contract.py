@@ -144,6 +144,8 @@ BODIES = {
     ("put", "/api/v1/lessons/{slot_id}/register"): {"date": "2000-01-03", "marks": []},
     ("put", "/api/v1/groups/{group_id}/marksheets/{point_id}"): {"grades": []},
     ("post", "/api/v1/institutions/{institution_id}/import"): {"groups": "code,name,kind\nZZ9,Contract,teaching\n"},
+    # OneRoster exchange (JSON carries no file: the operation answers its declared 422)
+    ("post", "/api/v1/institutions/{institution_id}/oneroster"): {"dry_run": True},
 }
 
 
