@@ -748,6 +748,7 @@ def _plan(actor: Actor, institution: Institution, roster: Roster, lines: dict[st
     upns: dict[str, str] = {}  # user sid -> UPN
     ulns: dict[str, str] = {}
     first_upn: dict[str, str] = {}
+    first_uln: dict[str, str] = {}
     refused: set[str] = set()  # students with a problem already named
     for user in students:
         given = next((uid.identifier for uid in user.user_ids if uid.type.strip().upper() == "UPN"), None)
@@ -771,8 +772,11 @@ def _plan(actor: Actor, institution: Institution, roster: Roster, lines: dict[st
         uln = next((uid.identifier.strip() for uid in user.user_ids if uid.type.strip().upper() == "ULN"), "")
         if uln:
             problem = uln_problem(uln)
+            other_uln = first_uln.setdefault(uln, user.sourced_id)
             if problem:
                 problems.add("users", user.sourced_id, "userIds", f"ULN {uln[:20]}: {problem}")
+            elif other_uln != user.sourced_id:
+                problems.add("users", user.sourced_id, "userIds", f"ULN {uln} is also the ULN of user {other_uln}")
             else:
                 ulns[user.sourced_id] = uln
     wanted_upns = sorted(set(upns.values()))

@@ -368,6 +368,20 @@ def test_a_row_the_reader_refuses_names_its_file_line_and_column(world) -> None:
     assert counts_of(b2) == before
 
 
+def test_two_students_with_one_uln_are_a_problem(world) -> None:
+    def same_uln(users):
+        students = [user for user in users if user.user_ids]
+        uln = next(uid for uid in students[0].user_ids if uid.type == "ULN")
+        return [dataclasses.replace(user, user_ids=(user.user_ids[0], uln)) if user is students[1] else user
+                for user in users]
+
+    package = for_school(world, export(world)[1], "b2", users=same_uln)
+    with pytest.raises(OneRosterError) as caught:
+        roster_preview(actor=world.actor("b2.office"), institution=world.institutions["b2"], data=package)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.column) == ("users.csv", "userIds") and "is also the ULN of user" in problem.message
+
+
 def test_a_class_code_too_long_for_a_group_is_a_problem(world) -> None:
     def long_codes(classes):
         return [dataclasses.replace(cls, class_code="X" * 21) if cls.class_code == "10Ar" else cls for cls in classes]
