@@ -267,6 +267,9 @@ PAGE_SPECS: dict[str, Spec] = {
     ),
     "identity:role_grant": Spec(lambda w, t: "/manage/roles/grant/", lambda p, t: oracle.may_grant_roles(p)),
     "identity:role_end": Spec(_role_of, oracle.may_end_role_of, ["a1.teacher", "b1.teacher"], method="post", ok=(302,)),
+    # OneRoster exchange
+    "interop:oneroster": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/oneroster/", oracle.may_enrol_at,
+                              INSTITUTIONS),
 }
 
 # django-allauth's pages act only on the signed-in user's own account (or none): they never take a
@@ -391,6 +394,13 @@ API_SPECS: dict[tuple[str, str], Spec] = {
         CYCLE_GROUPS, body=lambda w, t: {"comments": []}),
     ("get", "/api/v1/learners/{learner_id}/reports"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
     ("get", "/api/v1/reports/{report_id}"): Spec(lambda w, t: "", oracle.may_read_published_report, PUBLISHED),
+    # OneRoster exchange. The matrix posts JSON, which carries no file: those allowed through get the
+    # import's own 422 ("attach the package"), everyone else 404. The real multipart upload is checked
+    # persona by persona in commonroom/interop/tests/test_oneroster_api.py.
+    ("get", "/api/v1/institutions/{institution_id}/oneroster"): Spec(lambda w, t: "", oracle.may_enrol_at, INSTITUTIONS),
+    ("post", "/api/v1/institutions/{institution_id}/oneroster"): Spec(
+        lambda w, t: "", oracle.may_enrol_at, INSTITUTIONS, ok=(422,), body=lambda w, t: {"dry_run": True},
+    ),
 }
 
 

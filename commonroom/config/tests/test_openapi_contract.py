@@ -146,6 +146,8 @@ BODIES = {
     ("post", "/api/v1/institutions/{institution_id}/import"): {"groups": "code,name,kind\nZZ9,Contract,teaching\n"},
     ("put", "/api/v1/groups/{group_id}/marksheets/{point_id}"): {"grades": []},
     ("put", "/api/v1/report-cycles/{cycle_id}/groups/{group_id}/comments"): {"comments": []},
+    # OneRoster exchange (JSON carries no file: the operation answers its declared 422)
+    ("post", "/api/v1/institutions/{institution_id}/oneroster"): {"dry_run": True},
 }
 
 
