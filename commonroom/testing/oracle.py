@@ -282,3 +282,12 @@ def may_read_sen_as_family(persona: str, learner: str) -> bool:
 def may_view_sen_register(persona: str, inst: str) -> bool:
     p_inst, p_role = split(persona)
     return p_inst == inst and p_role in {"senco", "head", "leader"}
+
+
+# CTF exchange. Sending a learner's Common Transfer File: office and leadership of a school where the
+# learner is or was enrolled (leavers included), never someone barred from the learner.
+
+
+def may_send_ctf_for(persona: str, learner: str) -> bool:
+    inst, _who = split(learner)
+    return may_enrol_at(persona, inst) and not is_barred(persona, learner)

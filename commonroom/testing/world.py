@@ -18,7 +18,8 @@ incident six weeks ago (learnerA1 instigator, learnerB1 affected) and a reward f
 maths lesson in period P1 on today's weekday (six weeks ago learnerA1 missed it). At a1 and b1 there
 are maths grades at a published "Autumn" point (learnerA1 below target, learnerA2 above; attainment
 and target visible to families, effort staff-only), and SEN records: learnerA1 on SEN support, shared
-with the family; learnerB1 with an EHC plan, not shared.
+with the family; learnerB1 with an EHC plan, not shared. learnerA1 also has what a CTF from their
+primary school brought: a key stage 2 maths result and the primary in their school history.
 
 Across institutions:
 
@@ -248,10 +249,12 @@ def build_world() -> World:
         AssessmentResult,
         Grade,
         GradeSet,
+        PriorSchool,
         SenEpisode,
         SenProvision,
         SenRecord,
         SenReview,
+        StageResult,
     )
 
     for key in ("a1", "b1"):
@@ -302,6 +305,14 @@ def build_world() -> World:
         )
         SenEpisode.objects.create(institution=inst, record=b1_record, status="E", primary_need="ASD",
                                   secondary_need="SLCN", start_date=start)
+        # What learnerA1's CTF from their primary school brought: a key stage 2 result and the school.
+        StageResult.objects.create(institution=inst, learner=world.learners[f"{key}.learnerA1"], stage="KS2",
+                                   subject="MAT", method="TT", component="SCS", year=year_start.year - 4, result="104",
+                                   source_laestab=f"{inst.la_number}2001")
+        PriorSchool.objects.create(institution=inst, learner=world.learners[f"{key}.learnerA1"],
+                                   laestab=f"{inst.la_number}2001", name="Primary (test)",
+                                   entry_date=datetime.date(year_start.year - 10, 9, 1),
+                                   leaving_date=datetime.date(year_start.year - 4, 7, 20))
     # Authority and platform.
     for la in ("la1", "la2"):
         person = _person(world, f"{la}.officer", "Officer", la.upper())
