@@ -43,6 +43,13 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/incidents/{incident_id}"),
     ("post", "/api/v1/rewards"),
     ("get", "/api/v1/institutions/{institution_id}/behaviour"),
+    ("get", "/api/v1/institutions/{institution_id}/assessment"),
+    ("get", "/api/v1/groups/{group_id}/marksheets/{point_id}"),
+    ("put", "/api/v1/groups/{group_id}/marksheets/{point_id}"),
+    ("get", "/api/v1/learners/{learner_id}/progress"),
+    ("get", "/api/v1/institutions/{institution_id}/progress"),
+    ("get", "/api/v1/learners/{learner_id}/sen"),
+    ("get", "/api/v1/institutions/{institution_id}/sen-register"),
 }
 
 

@@ -101,7 +101,11 @@ def path_values(world) -> dict[str, list[int]]:
     from commonroom.records.models import TimetableSlot
 
     slot = TimetableSlot.objects.get(group=world.groups["a1.maths"])
+    from commonroom.records.models import AssessmentPoint
+
+    point = AssessmentPoint.objects.get(institution=world.institutions["a1"], name="Autumn")
     return {
+        "point_id": [point.pk, MISSING_ID],
         "slot_id": [slot.pk, MISSING_ID],
         "incident_id": [incident.pk, MISSING_ID],
         "mark_id": [mark.pk, MISSING_ID],
@@ -139,6 +143,7 @@ BODIES = {
     ("post", "/api/v1/rewards"): {"institution_id": 1, "category_id": 1, "learner_ids": []},
     ("put", "/api/v1/lessons/{slot_id}/register"): {"date": "2000-01-03", "marks": []},
     ("post", "/api/v1/institutions/{institution_id}/import"): {"groups": "code,name,kind\nZZ9,Contract,teaching\n"},
+    ("put", "/api/v1/groups/{group_id}/marksheets/{point_id}"): {"grades": []},
 }
 
 
