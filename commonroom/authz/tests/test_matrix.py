@@ -213,6 +213,11 @@ PAGE_SPECS: dict[str, Spec] = {
     ),
     "identity:role_grant": Spec(lambda w, t: "/manage/roles/grant/", lambda p, t: oracle.may_grant_roles(p)),
     "identity:role_end": Spec(_role_of, oracle.may_end_role_of, ["a1.teacher", "b1.teacher"], method="post", ok=(302,)),
+    # CTF exchange
+    "interop:ctf_import": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/ctf/import/", oracle.may_enrol_at,
+                               INSTITUTIONS),
+    "interop:ctf_export": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/ctf/export/", oracle.may_enrol_at,
+                               INSTITUTIONS),
 }
 
 # django-allauth's pages act only on the signed-in user's own account (or none): they never take a
@@ -322,6 +327,15 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/learners/{learner_id}/sen"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
     ("get", "/api/v1/institutions/{institution_id}/sen-register"): Spec(lambda w, t: "", oracle.may_view_sen_register,
                                                                          INSTITUTIONS),
+    # CTF exchange. The matrix sends JSON, so the import gets no file: whoever may import reaches the
+    # operation and is told to send one (422); everyone else gets 404 before the body is looked at.
+    ("post", "/api/v1/institutions/{institution_id}/ctf/import"): Spec(
+        lambda w, t: "", oracle.may_enrol_at, INSTITUTIONS, ok=(422,), body=lambda w, t: {"dry_run": True},
+    ),
+    ("post", "/api/v1/institutions/{institution_id}/ctf/export"): Spec(
+        lambda w, t: "", oracle.may_enrol_at, ["a1", "a2", "b1"],
+        body=lambda w, t: {"learner_ids": [w.learners[f"{t}.learnerA2"].pk], "qualifier": "partial"},
+    ),
 }
 
 

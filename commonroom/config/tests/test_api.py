@@ -50,6 +50,9 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/institutions/{institution_id}/progress"),
     ("get", "/api/v1/learners/{learner_id}/sen"),
     ("get", "/api/v1/institutions/{institution_id}/sen-register"),
+    # CTF exchange
+    ("post", "/api/v1/institutions/{institution_id}/ctf/import"),
+    ("post", "/api/v1/institutions/{institution_id}/ctf/export"),
 }
 
 

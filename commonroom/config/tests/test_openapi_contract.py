@@ -144,6 +144,9 @@ BODIES = {
     ("put", "/api/v1/lessons/{slot_id}/register"): {"date": "2000-01-03", "marks": []},
     ("post", "/api/v1/institutions/{institution_id}/import"): {"groups": "code,name,kind\nZZ9,Contract,teaching\n"},
     ("put", "/api/v1/groups/{group_id}/marksheets/{point_id}"): {"grades": []},
+    # CTF exchange (JSON carries no file: the import answers 422 to those who may import)
+    ("post", "/api/v1/institutions/{institution_id}/ctf/import"): {"dry_run": True},
+    ("post", "/api/v1/institutions/{institution_id}/ctf/export"): {"learner_ids": [1], "qualifier": "full"},
 }
 
 
