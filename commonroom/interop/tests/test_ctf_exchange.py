@@ -242,8 +242,9 @@ def test_a_small_difference_is_a_warning_and_the_name_is_not_changed(world):
     data = data.replace(b"<Surname>A1-learner</Surname>", b"<Surname>A1-Learner-Smith</Surname>", 1)
     [row] = preview_as(world, "b2.office", "b2", data).rows
     assert row.action == "update"
-    assert row.warnings == ["Pupil 1 (UPN %s, A1-Learner-Smith Learnera2): the file's surname differs from Commonroom's "
-                            "record; it was not changed." % world.learners["a1.learnerA2"].upn]
+    upn = world.learners["a1.learnerA2"].upn
+    assert row.warnings == [f"Pupil 1 (UPN {upn}, A1-Learner-Smith Learnera2): the file's surname differs from "
+                            "Commonroom's record; it was not changed."]
     import_as(world, "b2.office", "b2", data)
     assert Person.objects.get(pk=world.learners["a1.learnerA2"].pk).family_name == "A1-learner"
 
@@ -296,7 +297,7 @@ def test_export_follows_the_transfer_rule(world, persona, learner):
     inst = learner.split(".")[0]
     allowed = oracle.may_send_ctf_for(persona, learner)
     if allowed:
-        name, data = export(world, persona, inst, [learner])
+        _name, data = export(world, persona, inst, [learner])
         assert read_ctf(data).pupils[0].upn == world.learners[learner].upn
     else:
         with pytest.raises(NotFound):
