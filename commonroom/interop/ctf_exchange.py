@@ -310,7 +310,7 @@ class _Context:
     barred: frozenset[int]
     enrolled_here: set[int]
     year_groups: dict[int, Group]
-    in_year_group: set[tuple[int, int]]
+    in_a_year_group: set[int]  # learners already in one of this year's year groups here
     contact_names: dict[int, dict[tuple[str, str], bool]]  # learner -> (surname, forename) -> barred
     sen_here: set[int]
     attendance_keys: set[tuple[int, int, str]]
@@ -345,7 +345,7 @@ def _context(actor: Actor, institution: Institution, ctf: CtfFile, join_date: da
             year_groups.setdefault(group.nc_year, group)  # type: ignore[arg-type]
     contact_names: dict[int, dict[tuple[str, str], bool]] = {}
     enrolled_here: set[int] = set()
-    in_year_group: set[tuple[int, int]] = set()
+    in_a_year_group: set[int] = set()
     sen_here: set[int] = set()
     attendance_keys: set[tuple[int, int, str]] = set()
     result_keys: set[tuple[Any, ...]] = set()
@@ -353,11 +353,11 @@ def _context(actor: Actor, institution: Institution, ctf: CtfFile, join_date: da
     if ids:
         enrolled_here = set(Enrolment.objects.filter(not_ended(join_date), institution=institution, learner_id__in=ids)
                             .values_list("learner_id", flat=True))
-        if year_groups:
-            in_year_group = set(
+        if year is not None:
+            in_a_year_group = set(
                 GroupMembership.objects.filter(not_ended(join_date), institution=institution, learner_id__in=ids,
-                                               group_id__in=[g.pk for g in year_groups.values()])
-                .values_list("learner_id", "group_id")
+                                               group__academic_year=year, group__kind=Group.Kind.YEAR)
+                .values_list("learner_id", flat=True)
             )
         for learner_id, family, given, barred in ContactLink.objects.filter(learner_id__in=ids).values_list(
             "learner_id", "contact__family_name", "contact__given_name", "access_barred"
@@ -376,7 +376,7 @@ def _context(actor: Actor, institution: Institution, ctf: CtfFile, join_date: da
     return _Context(
         institution=institution, join_date=join_date, source_laestab=ctf.header.source.laestab, by_upn=by_upn,
         by_former=by_former, uln_owner=uln_owner, barred=barred_learner_ids(actor), enrolled_here=enrolled_here,
-        year_groups=year_groups, in_year_group=in_year_group, contact_names=contact_names, sen_here=sen_here,
+        year_groups=year_groups, in_a_year_group=in_a_year_group, contact_names=contact_names, sen_here=sen_here,
         attendance_keys=attendance_keys, result_keys=result_keys, school_keys=school_keys,
     )
 
@@ -418,7 +418,7 @@ def _fill(row: PupilPlan, pupil: CtfPupil, ctx: _Context, learner_id: int | None
         changes.enrol = True
     nc_year = NC_YEAR_FROM_CTF.get(pupil.nc_year_actual or "")
     group = ctx.year_groups.get(nc_year) if nc_year is not None else None
-    if group is not None and (learner_id, group.pk) not in ctx.in_year_group:
+    if group is not None and learner_id not in ctx.in_a_year_group:
         changes.year_group = group
     # Contacts: those not yet linked to the learner, matched by name. A name that matches a barred
     # contact is never added again as an ordinary one.
@@ -538,6 +538,18 @@ def _plan_pupil(position: int, pupil: CtfPupil, ctx: _Context, seen_ulns: set[st
     return row
 
 
+def _check_emails(row: PupilPlan) -> None:
+    """Warn, in the plan, about e-mail addresses that will be left out because they are not addresses."""
+    if row.pupil is None or row.action == "skip":
+        return
+    where = _pupil_where(row.position, row.pupil)
+    if row.action == "create":
+        _email(row.pupil.email, f"{where}: <Email>", row.warnings)
+    for contact in row.changes.contacts:
+        number = row.pupil.contacts.index(contact) + 1
+        _email(contact.email, f"{where}: <Contacts>/<Contact>[{number}]/<Email>", row.warnings)
+
+
 def _plan(actor: Actor, institution: Institution, ctf: CtfFile, join_date: datetime.date) -> CtfPlan:
     _check_destination(ctf.header, institution)
     problems = _check_values(ctf)
@@ -546,6 +558,8 @@ def _plan(actor: Actor, institution: Institution, ctf: CtfFile, join_date: datet
     ctx = _context(actor, institution, ctf, join_date)
     seen_ulns: set[str] = set()
     rows = [_plan_pupil(position, pupil, ctx, seen_ulns) for position, pupil in enumerate(ctf.pupils, 1)]
+    for row in rows:
+        _check_emails(row)
     header = ctf.header
     return CtfPlan(
         institution_id=institution.pk, source_name=header.source.name or "", source_laestab=header.source.laestab,
@@ -565,23 +579,24 @@ def ctf_preview(*, actor: Actor, institution: Institution, data: bytes, join_dat
 # --- Import -----------------------------------------------------------------------------------------------------
 
 
-def _person_for(pupil: CtfPupil, warnings: list[str], where: str) -> Person:
+def _person_for(pupil: CtfPupil) -> Person:
     preferred = pupil.preferred_forename if pupil.preferred_forename and pupil.preferred_forename != pupil.forename else ""
     return Person(
         given_name=pupil.forename, family_name=pupil.surname, preferred_name=preferred, date_of_birth=pupil.dob,
-        sex=pupil.sex, email=_email(pupil.email, f"{where}: <Email>", warnings),
+        sex=pupil.sex, email=_email(pupil.email, "", []),  # the plan has warned already
         phone=pupil.phones[0].number if pupil.phones else "",
     )
 
 
 def _contact_rows(row: PupilPlan, learner_id: int, join_date: datetime.date) -> Iterable[tuple[Person, ContactLink]]:
-    where = _pupil_where(row.position, row.pupil)  # type: ignore[arg-type]
-    for number, contact in enumerate(row.changes.contacts, 1):
+    assert row.pupil is not None
+    for contact in row.changes.contacts:
+        number = row.pupil.contacts.index(contact) + 1  # the contact's place in the file
         responsibility = bool(contact.responsibility)
         person = Person(
             given_name=contact.forename or "", family_name=contact.surname,
             sex=contact.sex if contact.sex in ("F", "M", "U") else "",
-            email=_email(contact.email, f"{where}: <Contacts>/<Contact>[{number}]/<Email>", row.warnings),
+            email=_email(contact.email, "", []),  # the plan has warned already
             phone=contact.phones[0].number if contact.phones else "",
         )
         link = ContactLink(
@@ -617,8 +632,7 @@ def _write(actor: Actor, institution: Institution, plan: CtfPlan) -> tuple[list[
     updates = [row for row in plan.rows if row.action == "update"]
     # New people and learners.
     people = Person.objects.bulk_create(
-        _person_for(row.pupil, row.warnings, _pupil_where(row.position, row.pupil))  # type: ignore[arg-type]
-        for row in creates
+        _person_for(row.pupil) for row in creates  # type: ignore[arg-type]
     )
     Learner.objects.bulk_create(
         Learner(person=person, upn=row.pupil.upn, uln=row.pupil.uln or None,  # type: ignore[union-attr]

@@ -278,6 +278,35 @@ def test_a_contact_with_the_name_of_a_barred_contact_is_never_added(world):
     assert any("barred" in warning for warning in row.warnings)
 
 
+def test_an_email_that_is_not_an_address_is_a_warning_in_the_preview_and_left_out(world):
+    b2 = world.institutions["b2"]
+    contact = dataclasses.replace(FULL_PUPIL.contacts[0], email="ruth@smith")
+    pupil = dataclasses.replace(FULL_PUPIL, email="zoe@family", contacts=(contact,))
+    data = addressed_to(dataclasses.replace(FULL_FILE, pupils=(pupil,)), b2)
+    [row] = preview_as(world, "b2.office", "b2", data).rows
+    assert row.warnings == [
+        "Pupil 1 (UPN B801200005001, Ó Briain-Smith Zoë): <Email> is not an e-mail address Commonroom can use; it "
+        "was left out.",
+        "Pupil 1 (UPN B801200005001, Ó Briain-Smith Zoë): <Contacts>/<Contact>[1]/<Email> is not an e-mail address "
+        "Commonroom can use; it was left out.",
+    ]
+    import_as(world, "b2.office", "b2", data)
+    learner = Learner.objects.select_related("person").get(upn=FULL_PUPIL.upn)
+    assert learner.person.email == "" and learner.contact_links.get().contact.email == ""
+
+
+def test_a_learner_already_in_a_year_group_here_is_not_put_in_another(world):
+    from commonroom.people.models import Group
+
+    a1 = world.institutions["a1"]
+    Group.objects.create(institution=a1, academic_year=world.groups["a1.year10"].academic_year, kind="year", code="Y11",
+                         name="Year 11", nc_year=11)
+    _name, data = export(world, "a1.office", "a1", ["a1.learnerA2"])
+    data = data.replace(b"<NCyearActual>10</NCyearActual>", b"<NCyearActual>11</NCyearActual>")
+    [row] = preview_as(world, "a1.office", "a1", data).rows
+    assert row.adds["year_group"] == 0 and row.adds["enrolment"] == 0
+
+
 @pytest.mark.parametrize("persona", ["b2.teacher", "b2.senco", "a1.office", "parent.a1", "la2.officer", "platform.admin"])
 def test_only_office_and_leaders_of_the_school_may_import(world, persona):
     data = addressed_to(FULL_FILE, world.institutions["b2"])
