@@ -1,14 +1,14 @@
 """Importing CSV and Common Transfer Files over the API, and making CTFs: the same checks as the pages."""
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from commonroom.authz.actor import actor_for
 from commonroom.authz.api import get_for
-from commonroom.common.api_schemas import WRITE_ERRORS, ErrorOut, ValidationErrorOut, id_in_path
+from commonroom.common.api_schemas import MAX_ID, WRITE_ERRORS, ErrorOut, ValidationErrorOut, id_in_path
 from commonroom.interop import csv_import, ctf_exchange
 from commonroom.interop.ctf import CtfError, read_upload
 from commonroom.organisations.models import Institution
@@ -85,8 +85,8 @@ class CtfImportOut(Schema):
 
 
 class CtfExportIn(Schema):
-    learner_ids: list[int] = Field(..., min_length=1, max_length=5000,
-                                   description="Learners who are or were enrolled at the institution")
+    learner_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        ..., min_length=1, max_length=5000, description="Learners who are or were enrolled at the institution")
     qualifier: Literal["full", "partial"] = Field("full", description="full (leavers) or partial (no contacts, SEN, "
                                                                       "attendance)")
     dest_laestab: str | None = Field(None, max_length=7, description="The next school's LA and establishment numbers, "

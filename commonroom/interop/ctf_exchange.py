@@ -84,6 +84,7 @@ _LEA = re.compile(r"[0-9]{3}")
 _ESTAB = re.compile(r"[0-9]{4}")
 _MAX_SESSIONS = 2**31 - 1  # PositiveIntegerField
 _MAX_PRIORITY = 99
+_MAX_ID = 2**63 - 1  # a database id
 
 # --- Mappings ---------------------------------------------------------------------------------------------------
 
@@ -608,6 +609,15 @@ def _contact_rows(row: PupilPlan, learner_id: int, join_date: datetime.date) -> 
         yield person, link
 
 
+def _sen_now(changes: _Changes) -> tuple[str, datetime.date, str, str]:
+    """Status, since when, primary and secondary need: from the latest SEN entry and the ranked needs."""
+    latest = changes.sen[-1]
+    status = SEN_STATUS_FROM_CTF[latest.provision]
+    if status == SenStatus.NONE:
+        return status, latest.start_date, "", ""
+    return status, latest.start_date, changes.needs[0], changes.needs[1]
+
+
 def ctf_import(
     *, actor: Actor, institution: Institution, data: bytes, join_date: datetime.date | None = None
 ) -> CtfImportReport:
@@ -675,14 +685,10 @@ def _write(actor: Actor, institution: Institution, plan: CtfPlan) -> tuple[list[
     # SEN: a record here with the history as episodes; the needs belong to the latest episode.
     with_sen = [row for row in rows if row.changes.sen]
     sen_records = records.SenRecord.objects.bulk_create(
-        records.SenRecord(
-            institution=institution, learner_id=row.learner_id,
-            status=SEN_STATUS_FROM_CTF[row.changes.sen[-1].provision], status_since=row.changes.sen[-1].start_date,
-            primary_need=row.changes.needs[0] if SEN_STATUS_FROM_CTF[row.changes.sen[-1].provision] != "N" else "",
-            secondary_need=row.changes.needs[1] if SEN_STATUS_FROM_CTF[row.changes.sen[-1].provision] != "N" else "",
-            changed_by_id=actor.person_id,
-        )
+        records.SenRecord(institution=institution, learner_id=row.learner_id, status=status, status_since=since,
+                          primary_need=primary, secondary_need=secondary, changed_by_id=actor.person_id)
         for row in with_sen
+        for status, since, primary, secondary in [_sen_now(row.changes)]
     )
     episodes = []
     for record, row in zip(sen_records, with_sen, strict=True):
@@ -691,10 +697,11 @@ def _write(actor: Actor, institution: Institution, plan: CtfPlan) -> tuple[list[
             latest = index == len(history) - 1
             ends = None if latest else max(episode.start_date, history[index + 1].start_date - datetime.timedelta(days=1))
             status = SEN_STATUS_FROM_CTF[episode.provision]
+            with_needs = latest and status != SenStatus.NONE
             episodes.append(records.SenEpisode(
                 institution=institution, record=record, status=status, start_date=episode.start_date, end_date=ends,
-                primary_need=row.changes.needs[0] if latest and status != "N" else "",
-                secondary_need=row.changes.needs[1] if latest and status != "N" else "",
+                primary_need=row.changes.needs[0] if with_needs else "",
+                secondary_need=row.changes.needs[1] if with_needs else "",
                 recorded_by_id=actor.person_id,
             ))
     for episode_row in episodes:
@@ -776,6 +783,106 @@ def _next_sequence(institution: Institution) -> int:
     return made % 999 + 1
 
 
+@dataclass
+class _Held:
+    """What the school holds about the learners being sent, per learner id, read through the ``transfer``
+    rules (and the marks' ``view`` rule) in a fixed number of queries."""
+
+    enrolments: dict[int, list[Enrolment]] = field(default_factory=dict)
+    nc_years: dict[int, int | None] = field(default_factory=dict)
+    results: dict[int, list[StageResult]] = field(default_factory=dict)
+    schools: dict[int, list[SchoolHistoryEntry]] = field(default_factory=dict)
+    contacts: dict[int, list[Contact]] = field(default_factory=dict)
+    sen: dict[int, tuple[tuple[SenEpisode, ...], tuple[SenNeed, ...]]] = field(default_factory=dict)
+    attendance: dict[int, dict[int, Any]] = field(default_factory=dict)
+
+
+def _held(actor: Actor, institution: Institution, ids: list[int], *, full: bool, on: datetime.date) -> _Held:
+    held = _Held()
+    for enrolment in visible(actor, Enrolment, "transfer").filter(institution=institution, learner_id__in=ids).order_by(
+        "learner_id", "start_date", "pk"
+    ):
+        held.enrolments.setdefault(enrolment.learner_id, []).append(enrolment)
+    for learner_id, nc_year in (
+        visible(actor, GroupMembership, "transfer")
+        .filter(institution=institution, learner_id__in=ids, group__kind=Group.Kind.YEAR)
+        .order_by("learner_id", "-start_date", "-pk")
+        .values_list("learner_id", "group__nc_year")
+    ):
+        held.nc_years.setdefault(learner_id, nc_year)  # the latest year group here
+    for row in visible(actor, records.StageResult, "transfer").filter(institution=institution, learner_id__in=ids).order_by(
+        "learner_id", "stage", "year", "subject", "method", "component", "pk"
+    ):
+        held.results.setdefault(row.learner_id, []).append(StageResult(
+            stage=row.stage, subject=row.subject, locale=row.locale or None, year=row.year, method=row.method or None,
+            component=row.component or None, result_status=row.result_status or None,
+            result_qualifier=row.result_qualifier or None, result=row.result or None,
+        ))
+    for school in visible(actor, records.PriorSchool, "transfer").filter(institution=institution, learner_id__in=ids).order_by(
+        "learner_id", "entry_date", "pk"
+    ):
+        held.schools.setdefault(school.learner_id, []).append(SchoolHistoryEntry(
+            lea=school.laestab[:3] or None, estab=school.laestab[3:] or None, school_name=school.name or None,
+            entry_date=school.entry_date, leaving_date=school.leaving_date, leaving_reason=school.leaving_reason or None,
+        ))
+    if not full:
+        return held
+    for link in (visible(actor, ContactLink, "transfer").filter(in_force(on=on), learner_id__in=ids)
+                 .select_related("contact").order_by("learner_id", "priority", "pk")):
+        contact = _contact_out(link)
+        if contact is not None:
+            held.contacts.setdefault(link.learner_id, []).append(contact)
+    episodes: dict[int, list[SenEpisode]] = {}
+    for episode in visible(actor, records.SenEpisode, "transfer").filter(
+        institution=institution, record__learner_id__in=ids
+    ).order_by("record_id", "start_date", "pk"):
+        episodes.setdefault(episode.record_id, []).append(SenEpisode(start_date=episode.start_date,
+                                                                     provision=episode.status))
+    for record in visible(actor, records.SenRecord, "transfer").filter(institution=institution, learner_id__in=ids):
+        spans = episodes.get(record.pk) or [SenEpisode(start_date=record.status_since, provision=record.status)]
+        ranked = [need for need in (record.primary_need, record.secondary_need) if need]
+        held.sen[record.learner_id] = (tuple(spans), tuple(SenNeed(need_type=need, rank=rank)
+                                                           for rank, need in enumerate(ranked, 1)))
+    held.attendance = attendance_by_academic_year(actor, institution_id=institution.pk, learner_ids=ids)
+    return held
+
+
+def _pupil_out(learner: Learner, institution: Institution, held: _Held, *, full: bool) -> CtfPupil | str:
+    """The learner as a CTF pupil, or why they cannot be sent."""
+    person = learner.person
+    who = f"{person.family_name}, {person.given_name} (learner {learner.pk})"
+    if not learner.upn or upn_problem(learner.upn):
+        return _("%(who)s has no valid UPN; a CTF cannot be sent without one. Add it to their record.") % {"who": who}
+    if learner.uln and uln_problem(learner.uln):
+        return _("%(who)s: the ULN on their record is not valid; correct it first.") % {"who": who}
+    if person.date_of_birth is None:
+        return _("%(who)s has no date of birth; add it to their record first.") % {"who": who}
+    pk = learner.pk
+    nc_year = held.nc_years.get(pk)
+    here = [SchoolHistoryEntry(lea=institution.la_number, estab=institution.estab_number,
+                               school_name=institution.name[:255], entry_date=enrolment.start_date,
+                               leaving_date=enrolment.end_date)
+            for enrolment in held.enrolments.get(pk, [])]
+    episodes, needs = held.sen.get(pk, ((), ()))
+    return CtfPupil(
+        upn=learner.upn, uln=learner.uln or None, surname=person.family_name, forename=person.given_name,
+        dob=person.date_of_birth, sex=person.sex or "U", former_upn=learner.former_upn or None,
+        preferred_forename=person.preferred_name or None,
+        nc_year_actual=NC_YEAR_TO_CTF.get(nc_year) if nc_year is not None else None,
+        sen_episodes=episodes, sen_needs=needs,
+        phones=(Phone(number=person.phone),) if full and person.phone else (),
+        email=(person.email or None) if full else None,
+        contacts=tuple(held.contacts.get(pk, ())),
+        attendance=tuple(
+            AttendanceYear(year=year, sessions_possible=figures.possible, sessions_authorised=figures.authorised,
+                           sessions_unauthorised=figures.unauthorised)
+            for year, figures in sorted(held.attendance.get(pk, {}).items())
+        ),
+        stage_results=tuple(held.results.get(pk, ())),
+        school_history=(*held.schools.get(pk, []), *here),
+    )
+
+
 def ctf_export(
     *, actor: Actor, institution: Institution, learner_ids: list[int], qualifier: str, dest_laestab: str | None
 ) -> tuple[str, bytes]:
@@ -783,7 +890,7 @@ def ctf_export(
 
     Every learner must be, or have been, enrolled at ``institution`` and be one the actor may send
     (the ``transfer`` rule: office and leadership of the school, never a learner they are barred
-    from); otherwise :class:`NotFound`. ``full`` sends everything below; ``partial`` sends identifiers,
+    from); otherwise :class:`NotFound`. ``full`` sends everything; ``partial`` sends identifiers,
     names, date of birth, sex, year group, key stage results and school history, and leaves out
     contacts, phone and e-mail, SEN and attendance.
     """
@@ -799,105 +906,16 @@ def ctf_export(
     dest = _destination(dest_laestab)
     if dest.laestab == institution.laestab:
         raise CtfError(_("The destination is this school: give the next school's LAESTAB, or leave it empty."))
-    learners = _transfer_learners(actor, institution, ids)
-    missing = [pk for pk in ids if pk not in learners]
-    if missing:
+    if not all(1 <= pk <= _MAX_ID for pk in ids):
         raise NotFound()
+    learners = _transfer_learners(actor, institution, ids)
+    if any(pk not in learners for pk in ids):
+        raise NotFound()  # missing, never enrolled here, or barred: they look the same
     full = qualifier == "full"
     on = today()
-    enrolments: dict[int, list[Enrolment]] = {}
-    for enrolment in visible(actor, Enrolment, "transfer").filter(institution=institution, learner_id__in=ids).order_by(
-        "learner_id", "start_date", "pk"
-    ):
-        enrolments.setdefault(enrolment.learner_id, []).append(enrolment)
-    nc_years: dict[int, int | None] = {}
-    for learner_id, nc_year in (
-        visible(actor, GroupMembership, "transfer")
-        .filter(institution=institution, learner_id__in=ids, group__kind=Group.Kind.YEAR)
-        .order_by("learner_id", "-start_date", "-pk")
-        .values_list("learner_id", "group__nc_year")
-    ):
-        nc_years.setdefault(learner_id, nc_year)
-    results: dict[int, list[StageResult]] = {}
-    for row in visible(actor, records.StageResult, "transfer").filter(institution=institution, learner_id__in=ids).order_by(
-        "learner_id", "stage", "year", "subject", "method", "component", "pk"
-    ):
-        results.setdefault(row.learner_id, []).append(StageResult(
-            stage=row.stage, subject=row.subject, locale=row.locale or None, year=row.year, method=row.method or None,
-            component=row.component or None, result_status=row.result_status or None,
-            result_qualifier=row.result_qualifier or None, result=row.result or None,
-        ))
-    history: dict[int, list[SchoolHistoryEntry]] = {}
-    for school in visible(actor, records.PriorSchool, "transfer").filter(institution=institution, learner_id__in=ids).order_by(
-        "learner_id", "entry_date", "pk"
-    ):
-        history.setdefault(school.learner_id, []).append(SchoolHistoryEntry(
-            lea=school.laestab[:3] or None, estab=school.laestab[3:] or None, school_name=school.name or None,
-            entry_date=school.entry_date, leaving_date=school.leaving_date, leaving_reason=school.leaving_reason or None,
-        ))
-    contacts: dict[int, list[Contact]] = {}
-    sen: dict[int, tuple[tuple[SenEpisode, ...], tuple[SenNeed, ...]]] = {}
-    attendance: dict[int, dict[int, Any]] = {}
-    if full:
-        for link in (visible(actor, ContactLink, "transfer").filter(learner_id__in=ids).filter(in_force(on=on))
-                     .select_related("contact").order_by("learner_id", "priority", "pk")):
-            contact = _contact_out(link)
-            if contact is not None:
-                contacts.setdefault(link.learner_id, []).append(contact)
-        episodes: dict[int, list[SenEpisode]] = {}
-        for episode in visible(actor, records.SenEpisode, "transfer").filter(
-            institution=institution, record__learner_id__in=ids
-        ).order_by("record_id", "start_date", "pk"):
-            episodes.setdefault(episode.record_id, []).append(SenEpisode(start_date=episode.start_date,
-                                                                         provision=episode.status))
-        for record in visible(actor, records.SenRecord, "transfer").filter(institution=institution, learner_id__in=ids):
-            spans = episodes.get(record.pk) or [SenEpisode(start_date=record.status_since, provision=record.status)]
-            needs = tuple(SenNeed(need_type=need, rank=rank)
-                          for rank, need in enumerate((n for n in (record.primary_need, record.secondary_need) if n), 1))
-            sen[record.learner_id] = (tuple(spans), needs)
-        attendance = attendance_by_academic_year(actor, institution_id=institution.pk, learner_ids=ids)
-    problems: list[str] = []
-    pupils = []
-    here = CtfSchool(lea=institution.la_number, estab=institution.estab_number)
-    for pk in ids:
-        learner = learners[pk]
-        person = learner.person
-        label = f"{person.family_name}, {person.given_name} (learner {pk})"
-        if not learner.upn or upn_problem(learner.upn):
-            problems.append(_("%(who)s has no valid UPN; a CTF cannot be sent without one. Add it to their record.")
-                            % {"who": label})
-            continue
-        if learner.uln and uln_problem(learner.uln):
-            problems.append(_("%(who)s: the ULN on their record is not valid; correct it first.") % {"who": label})
-            continue
-        if person.date_of_birth is None:
-            problems.append(_("%(who)s has no date of birth; add it to their record first.") % {"who": label})
-            continue
-        nc_year = nc_years.get(pk)
-        school_history = [
-            *history.get(pk, []),
-            *(SchoolHistoryEntry(lea=here.lea, estab=here.estab, school_name=institution.name[:255],
-                                 entry_date=enrolment.start_date, leaving_date=enrolment.end_date)
-              for enrolment in enrolments.get(pk, [])),
-        ]
-        episodes_, needs_ = sen.get(pk, ((), ()))
-        pupils.append(CtfPupil(
-            upn=learner.upn, uln=learner.uln or None, surname=person.family_name, forename=person.given_name,
-            dob=person.date_of_birth, sex=person.sex or "U", former_upn=learner.former_upn or None,
-            preferred_forename=person.preferred_name or None,
-            nc_year_actual=NC_YEAR_TO_CTF.get(nc_year) if nc_year is not None else None,
-            sen_episodes=episodes_, sen_needs=needs_,
-            phones=(Phone(number=person.phone),) if full and person.phone else (),
-            email=(person.email or None) if full else None,
-            contacts=tuple(contacts.get(pk, ())),
-            attendance=tuple(
-                AttendanceYear(year=year, sessions_possible=figures.possible, sessions_authorised=figures.authorised,
-                               sessions_unauthorised=figures.unauthorised)
-                for year, figures in sorted(attendance.get(pk, {}).items())
-            ),
-            stage_results=tuple(results.get(pk, ())),
-            school_history=tuple(school_history),
-        ))
+    held = _held(actor, institution, ids, full=full, on=on)
+    pupils = [_pupil_out(learners[pk], institution, held, full=full) for pk in ids]
+    problems = [pupil for pupil in pupils if isinstance(pupil, str)]
     if problems:
         raise CtfError(problems)
     version = ctf_version_for(on)
@@ -907,12 +925,12 @@ def ctf_export(
         dest=dest, generated_at=timezone.now(), version=version if version in ACCEPTED_VERSIONS else CURRENT_VERSION,
         qualifier=qualifier, supplier_id=SUPPLIER_ID,
     )
-    data = write_ctf(CtfFile(header=header, pupils=tuple(pupils)), validate=False)
+    data = write_ctf(CtfFile(header=header, pupils=tuple(p for p in pupils if isinstance(p, CtfPupil))), validate=False)
     validate_export(data)  # never send a file we would ourselves call malformed
     with transaction.atomic():
         # One export at a time per school, so two never take the same sequence number.
         Institution.objects.select_for_update().filter(pk=institution.pk).first()
-        name = ctf_file_name(institution.laestab, None if dest.laestab == "XXXXXXX" else dest.laestab,
+        name = ctf_file_name(institution.laestab, None if dest.laestab == UNKNOWN_LEA + UNKNOWN_ESTAB else dest.laestab,
                              _next_sequence(institution))
         detail = {"file": name, "qualifier": qualifier, "dest": dest.laestab, "learners": len(ids)}
         audit.record(actor, AUDIT_EXPORT, institution, institution_id=institution.pk, detail=detail)

@@ -279,6 +279,8 @@ def test_api_export(world):
     assert response.status_code == 422 and "7 digits" in response.json()["problems"][0]
     response = client.post(url, {"learner_ids": []}, content_type="application/json")
     assert response.status_code == 422
+    response = client.post(url, {"learner_ids": [2**70]}, content_type="application/json")
+    assert response.status_code == 422
 
 
 def test_api_export_of_a_barred_learner_is_404(world):
