@@ -3,6 +3,7 @@ with a clear message on the page (never a 500)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pytest
@@ -101,6 +102,24 @@ def test_a_very_large_file_is_chosen_again_and_must_be_the_same(world, monkeypat
     response = client.post(import_url(world), {"action": "import", "digest": confirm["digest"].value(),
                                                "file": upload(data)})
     assert response.status_code == 302 and Learner.objects.filter(upn=FULL_PUPIL.upn).exists()
+
+
+def test_the_preview_page_costs_the_same_for_5_and_20_pupils(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from commonroom.interop.tests.test_ctf_exchange import _new_pupils
+
+    client = signed_in(world, "b2.office")
+    client.get(import_url(world))
+    counts = []
+    for count in (5, 20):
+        data = addressed_to(dataclasses.replace(FULL_FILE, pupils=_new_pupils(count, 100)), world.institutions["b2"])
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(import_url(world), {"action": "preview", "file": upload(data)})
+        assert response.status_code == 200 and response.context["counts"]["create"] == count
+        counts.append(len(captured))
+    assert counts[0] == counts[1] <= 20
 
 
 def test_every_problem_is_listed_on_the_page_and_nothing_is_imported(world):
