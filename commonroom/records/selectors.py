@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 
 from commonroom.authz import audit
@@ -184,6 +184,40 @@ def learner_attendance(actor: Actor, learner_id: Any, start: datetime.date, end:
     )
     amend_at = frozenset(visible(actor, Institution, "amend_attendance").filter(pk__in=[e.institution_id for e in enrolments]).values_list("pk", flat=True))
     return LearnerAttendance(learner, start, end, result, amend_at)
+
+
+def attendance_by_academic_year(
+    actor: Actor, *, institution_id: int, learner_ids: list[int]
+) -> dict[int, dict[int, Figures]]:
+    """Learner id -> the academic year's start (2025 for 2025/26) -> the figures from the marks recorded
+    at this institution that the actor may read, in two queries whatever the number of learners.
+
+    Years run from 1 September to 31 August (as the CTF counts them), whatever the school's own term
+    dates. Used by the CTF export; leavers' marks are included (the register is the school's record).
+    Each year is a ``COUNT(category) FILTER (WHERE date BETWEEN ...)`` over the same rows, so the
+    database compares plain dates (SQLite would otherwise call Python to take a date apart).
+    """
+    if not learner_ids:
+        return {}
+    marks = visible(actor, AttendanceMark).filter(institution_id=institution_id, learner_id__in=learner_ids).order_by()
+    span = marks.aggregate(first=Min("date"), last=Max("date"))
+    if span["first"] is None:
+        return {}
+    first = span["first"].year if span["first"].month >= 9 else span["first"].year - 1
+    last = span["last"].year if span["last"].month >= 9 else span["last"].year - 1
+    counts: dict[str, Count] = {}
+    for year in range(first, last + 1):
+        in_year = Q(date__gte=datetime.date(year, 9, 1), date__lte=datetime.date(year + 1, 8, 31))
+        for name, count in _counts().items():
+            counts[f"{name}_{year}"] = Count("category", filter=count.filter & in_year)  # type: ignore[operator]
+    result: dict[int, dict[int, Figures]] = {}
+    for row in marks.values("learner_id").annotate(**counts):
+        for year in range(first, last + 1):
+            figures = Figures.of({name: row[f"{name}_{year}"] for name in ("possible", "attended", "authorised",
+                                                                           "unauthorised")})
+            if figures.possible or figures.authorised or figures.unauthorised:
+                result.setdefault(row["learner_id"], {})[year] = figures
+    return result
 
 
 # Registers ---------------------------------------------------------------------------------------

@@ -321,3 +321,10 @@ def may_read_published_report(persona: str, learner: str) -> bool:
     if p_inst == inst and p_role in WHOLE_INSTITUTION:
         return True
     return p_inst == inst and p_role in STAFFS and any(who in GROUP_MEMBERS[g] for g in STAFFS[p_role])
+# CTF exchange. Sending a learner's Common Transfer File: office and leadership of a school where the
+# learner is or was enrolled (leavers included), never someone barred from the learner.
+
+
+def may_send_ctf_for(persona: str, learner: str) -> bool:
+    inst, _who = split(learner)
+    return may_enrol_at(persona, inst) and not is_barred(persona, learner)

@@ -20,7 +20,9 @@ are maths grades at a published "Autumn" point (learnerA1 below target, learnerA
 and target visible to families, effort staff-only), and SEN records: learnerA1 on SEN support, shared
 with the family; learnerB1 with an EHC plan, not shared. Each of a1 and b1 has a report cycle being
 written ("Year 10 spring": a maths comment on learnerA1, ready to check, and a tutor's draft) and a
-published one ("Year 10 autumn": reports issued for learnerA1 and learnerA2).
+published one ("Year 10 autumn": reports issued for learnerA1 and learnerA2). learnerA1 also has
+what a CTF from their primary school brought: a key stage 2 maths result and the primary in their
+school history.
 
 Across institutions:
 
@@ -250,10 +252,12 @@ def build_world() -> World:
         AssessmentResult,
         Grade,
         GradeSet,
+        PriorSchool,
         SenEpisode,
         SenProvision,
         SenRecord,
         SenReview,
+        StageResult,
     )
 
     for key in ("a1", "b1"):
@@ -304,6 +308,14 @@ def build_world() -> World:
         )
         SenEpisode.objects.create(institution=inst, record=b1_record, status="E", primary_need="ASD",
                                   secondary_need="SLCN", start_date=start)
+        # What learnerA1's CTF from their primary school brought: a key stage 2 result and the school.
+        StageResult.objects.create(institution=inst, learner=world.learners[f"{key}.learnerA1"], stage="KS2",
+                                   subject="MAT", method="TT", component="SCS", year=year_start.year - 4, result="104",
+                                   source_laestab=f"{inst.la_number}2001")
+        PriorSchool.objects.create(institution=inst, learner=world.learners[f"{key}.learnerA1"],
+                                   laestab=f"{inst.la_number}2001", name="Primary (test)",
+                                   entry_date=datetime.date(year_start.year - 10, 9, 1),
+                                   leaving_date=datetime.date(year_start.year - 4, 7, 20))
     # Written reports at a1 and b1: "Year 10 spring" is being written (a maths comment on learnerA1 by
     # the teacher, ready to check; a tutor comment on learnerA1, a draft); "Year 10 autumn" is published,
     # with a report issued for learnerA1 and learnerA2.

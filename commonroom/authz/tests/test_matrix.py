@@ -270,6 +270,11 @@ PAGE_SPECS: dict[str, Spec] = {
     # OneRoster exchange
     "interop:oneroster": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/oneroster/", oracle.may_enrol_at,
                               INSTITUTIONS),
+    # CTF exchange
+    "interop:ctf_import": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/ctf/import/", oracle.may_enrol_at,
+                               INSTITUTIONS),
+    "interop:ctf_export": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/ctf/export/", oracle.may_enrol_at,
+                               INSTITUTIONS),
 }
 
 # django-allauth's pages act only on the signed-in user's own account (or none): they never take a
@@ -400,6 +405,15 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/institutions/{institution_id}/oneroster"): Spec(lambda w, t: "", oracle.may_enrol_at, INSTITUTIONS),
     ("post", "/api/v1/institutions/{institution_id}/oneroster"): Spec(
         lambda w, t: "", oracle.may_enrol_at, INSTITUTIONS, ok=(422,), body=lambda w, t: {"dry_run": True},
+    ),
+    # CTF exchange. The matrix sends JSON, so the import gets no file: whoever may import reaches the
+    # operation and is told to send one (422); everyone else gets 404 before the body is looked at.
+    ("post", "/api/v1/institutions/{institution_id}/ctf/import"): Spec(
+        lambda w, t: "", oracle.may_enrol_at, INSTITUTIONS, ok=(422,), body=lambda w, t: {"dry_run": True},
+    ),
+    ("post", "/api/v1/institutions/{institution_id}/ctf/export"): Spec(
+        lambda w, t: "", oracle.may_enrol_at, ["a1", "a2", "b1"],
+        body=lambda w, t: {"learner_ids": [w.learners[f"{t}.learnerA2"].pk], "qualifier": "partial"},
     ),
 }
 

@@ -59,6 +59,9 @@ EXPECTED_OPERATIONS = {
     # OneRoster exchange
     ("get", "/api/v1/institutions/{institution_id}/oneroster"),
     ("post", "/api/v1/institutions/{institution_id}/oneroster"),
+    # CTF exchange
+    ("post", "/api/v1/institutions/{institution_id}/ctf/import"),
+    ("post", "/api/v1/institutions/{institution_id}/ctf/export"),
 }
 
 

@@ -148,6 +148,9 @@ BODIES = {
     ("put", "/api/v1/report-cycles/{cycle_id}/groups/{group_id}/comments"): {"comments": []},
     # OneRoster exchange (JSON carries no file: the operation answers its declared 422)
     ("post", "/api/v1/institutions/{institution_id}/oneroster"): {"dry_run": True},
+    # CTF exchange (JSON carries no file: the import answers 422 to those who may import)
+    ("post", "/api/v1/institutions/{institution_id}/ctf/import"): {"dry_run": True},
+    ("post", "/api/v1/institutions/{institution_id}/ctf/export"): {"learner_ids": [1], "qualifier": "full"},
 }
 
 
