@@ -20,9 +20,9 @@ are maths grades at a published "Autumn" point (learnerA1 below target, learnerA
 and target visible to families, effort staff-only), and SEN records: learnerA1 on SEN support, shared
 with the family; learnerB1 with an EHC plan, not shared. Each of a1 and b1 has a report cycle being
 written ("Year 10 spring": a maths comment on learnerA1, ready to check, and a tutor's draft) and a
-published one ("Year 10 autumn": reports issued for learnerA1 and learnerA2). learnerA1 also has
-what a CTF from their primary school brought: a key stage 2 maths result and the primary in their
-school history.
+published one ("Year 10 autumn": reports issued for learnerA1 and learnerA2, and a finished PDF run).
+learnerA1 also has what a CTF from their primary school brought: a key stage 2 maths result and the
+primary in their school history.
 
 Across institutions:
 
@@ -321,7 +321,7 @@ def build_world() -> World:
     # with a report issued for learnerA1 and learnerA2.
     from django.utils import timezone as tz
 
-    from commonroom.records.models import PublishedReport, ReportComment, ReportCycle
+    from commonroom.records.models import PublishedReport, ReportComment, ReportCycle, ReportRun
 
     for key in ("a1", "b1"):
         inst = world.institutions[key]
@@ -352,6 +352,8 @@ def build_world() -> World:
                                         "grades": [{"aspect": "Attainment", "value": "5"}], "comment": "Steady work."}],
                           "pastoral": [], "footer_note": "Test world"},
             )
+        ReportRun.objects.create(institution=inst, cycle=issued, status="done", total=2, done=2,
+                                 requested_by=world.people[f"{key}.head"])
     # Authority and platform.
     for la in ("la1", "la2"):
         person = _person(world, f"{la}.officer", "Officer", la.upper())
