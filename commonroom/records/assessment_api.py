@@ -161,11 +161,18 @@ def save_marksheet(request: HttpRequest, payload: MarksheetIn, group_id: int = i
                    point_id: int = id_in_path()) -> Any:
     """Save some or all of a marksheet's grades, all or nothing. A grade outside its grade set answers 422 naming
     the cell (``g_<learner>_<aspect>``); a grade someone else changed since you read it answers 409."""
+    from commonroom.authz.api import NotFound, get_for
+    from commonroom.people.models import Group
+    from commonroom.records.models import AssessmentPoint
+
     actor = actor_for(request)
-    sheet = assessment_selectors.marksheet(actor, group_id, point_id)
+    group = get_for(actor, Group, group_id, "enter_grades")
+    point = AssessmentPoint.objects.filter(pk=point_id, institution_id=group.institution_id).first()
+    if point is None:
+        raise NotFound()
     cells = [assessment_services.Cell(c.learner_id, c.aspect_id, c.value, c.seen_version) for c in payload.grades]
     try:
-        result = assessment_services.marksheet_save(actor=actor, group=sheet.group, point=sheet.point, cells=cells)
+        result = assessment_services.marksheet_save(actor=actor, group=group, point=point, cells=cells)
     except assessment_services.MarksheetConflict as conflict:
         return Status(409, {"detail": "Some grades changed since you read them. Nothing was saved.", "cells": conflict.cells})
     return {"created": result.created, "changed": result.changed, "cleared": result.cleared, "unchanged": result.unchanged}
