@@ -39,6 +39,11 @@ class PointForm(forms.Form):
         self.fields["academic_year"].queryset = AcademicYear.objects.filter(institution=institution).order_by("-start_date")  # type: ignore[attr-defined]
 
 
+class PointEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    date = forms.DateField(label=_("Date the grades describe"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
 class AspectForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("For example Attainment, Effort, Target grade"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Aspect.Kind.choices)

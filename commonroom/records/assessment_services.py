@@ -166,6 +166,32 @@ def point_create(
     return point
 
 
+def point_update(*, actor: Actor, point: AssessmentPoint, name: str, date: datetime.date) -> AssessmentPoint:
+    """Rename a point or move its date (within its academic year)."""
+    require(actor, "manage_assessment", point.institution)
+    errors: dict[str, list[str]] = {}
+    name = name.strip()
+    year = point.academic_year
+    if not name:
+        errors["name"] = [_("Give the assessment point a name.")]
+    elif any(ord(c) < 32 for c in name):
+        errors["name"] = [_("The name cannot hold line breaks or control characters.")]
+    elif AssessmentPoint.objects.filter(institution_id=point.institution_id, academic_year=year,
+                                        name__iexact=name).exclude(pk=point.pk).exists():
+        errors["name"] = [_("%(year)s already has a point called %(name)s.") % {"year": year.name, "name": name}]
+    if not (year.start_date <= date <= year.end_date):
+        errors["date"] = [_("The date must be within %(year)s.") % {"year": year.name}]
+    if errors:
+        raise ValidationError(errors)
+    before = {"name": point.name, "date": point.date.isoformat()}
+    with transaction.atomic():
+        point.name, point.date = name, date
+        point.save(update_fields=["name", "date", "updated_at"])
+        audit.record(actor, "assessment.point_changed", point, institution_id=point.institution_id,
+                     detail={"before": before, "after": {"name": name, "date": date.isoformat()}})
+    return point
+
+
 def point_set_state(*, actor: Actor, point: AssessmentPoint, locked: bool | None = None,
                     published: bool | None = None) -> AssessmentPoint:
     """Lock a point (teachers can no longer change its grades) or publish it to learners and families."""

@@ -26,6 +26,7 @@ from commonroom.records.assessment_forms import (
     AspectForm,
     GradeSetForm,
     MarksheetForm,
+    PointEditForm,
     PointForm,
     PointStateForm,
     TargetForm,
@@ -103,6 +104,26 @@ def point_state(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
             "unpublish": _("%(point)s is no longer shown to learners and families."),
         }[action] % {"point": point.name})
     return redirect("records:assessment_setup", pk=institution.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_edit(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
+    actor = actor_for(request)
+    institution = get_for(actor, Institution, pk, "manage_assessment")
+    point = AssessmentPoint.objects.select_related("academic_year").filter(pk=point_pk, institution=institution).first()
+    if point is None:
+        raise NotFound()
+    form = PointEditForm(request.POST or None, initial={"name": point.name, "date": point.date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.point_update(actor=actor, point=point, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Assessment point saved."))
+            return redirect("records:assessment_setup", pk=institution.pk)
+    return render(request, "records/point_edit.html", {"institution": institution, "point": point, "form": form})
 
 
 @login_required

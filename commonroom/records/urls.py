@@ -57,6 +57,7 @@ urlpatterns += [
     path("assessment/", assessment_views.assessment_home, name="assessment"),
     path("institutions/<int:pk>/assessment/", assessment_views.assessment_setup, name="assessment_setup"),
     path("institutions/<int:pk>/assessment/points/<int:point_pk>/", assessment_views.point_state, name="point_state"),
+    path("institutions/<int:pk>/assessment/points/<int:point_pk>/edit/", assessment_views.point_edit, name="point_edit"),
     path("institutions/<int:pk>/assessment/aspects/<int:aspect_pk>/", assessment_views.aspect_visibility,
          name="aspect_visibility"),
     path("institutions/<int:pk>/progress/", assessment_views.institution_progress, name="institution_progress"),

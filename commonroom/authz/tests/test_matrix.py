@@ -213,6 +213,8 @@ PAGE_SPECS: dict[str, Spec] = {
                                      oracle.may_manage_assessment, INSTITUTIONS),
     "records:point_state": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/assessment/points/{_point_of(w, t)}/",
                                 oracle.may_manage_assessment, ["a1", "b1"], method="post", ok=(302,)),
+    "records:point_edit": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/assessment/points/{_point_of(w, t)}/edit/",
+                               oracle.may_manage_assessment, ["a1", "b1"]),
     "records:aspect_visibility": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/assessment/aspects/{_aspect_of(w, t)}/",
                                       oracle.may_manage_assessment, ["a1", "b1"], method="post", ok=(302,)),
     "records:institution_progress": Spec(lambda w, t: f"/institutions/{w.institutions[t].pk}/progress/",

@@ -66,6 +66,12 @@ def test_setup_page_forms_and_point_state(client, world) -> None:
     client.post(f"/institutions/{world.institutions['a1'].pk}/assessment/points/{point.pk}/", {"action": "lock"})
     point.refresh_from_db()
     assert point.locked
+    edit = f"/institutions/{world.institutions['a1'].pk}/assessment/points/{point.pk}/edit/"
+    response = client.post(edit, {"name": "Autumn", "date": "1999-01-01"})
+    assert response.status_code == 200 and "must be within" in response.content.decode()
+    assert client.post(edit, {"name": "Autumn data", "date": point.date.isoformat()}).status_code == 302
+    point.refresh_from_db()
+    assert point.name == "Autumn data"
 
 
 def test_exports_are_complete_and_safe_in_a_spreadsheet(client, world) -> None:
