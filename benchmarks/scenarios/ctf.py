@@ -45,14 +45,16 @@ def _timed(function, runs: int):  # type: ignore[no-untyped-def]
 
 
 def _enrich(institution, learner_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
-    """What a secondary school holds that the demo does not generate: SEN history and KS2 results."""
+    """What a secondary school holds that the demo does not generate (KS2 results, earlier schools), and SEN
+    history for one learner in seven where the demo gave none."""
     from commonroom.records.models import PriorSchool, SenEpisode, SenRecord, StageResult
 
     start = datetime.date(2022, 9, 1)
+    have = set(SenRecord.objects.filter(institution=institution).values_list("learner_id", flat=True))
     sen = SenRecord.objects.bulk_create(
         SenRecord(institution=institution, learner_id=pk, status="K", status_since=start, primary_need="SPLD",
                   secondary_need="SLCN")
-        for pk in learner_ids[::7]
+        for pk in learner_ids[::7] if pk not in have
     )
     SenEpisode.objects.bulk_create(
         SenEpisode(institution=institution, record=record, status="K", primary_need="SPLD", start_date=start)
