@@ -403,19 +403,6 @@ def _sen_role_rule(name: str, roles: tuple[str, ...], *, through_record: bool = 
     return Predicate(name, check, q)
 
 
-def _sen_teacher_check(actor: Actor, record: SenRecord) -> bool:
-    return (record.institution_id in actor.institutions_where(*INSTITUTION_ROLES)
-            and teaches_learner.check(actor, record.learner) and record.learner_id not in barred_learner_ids(actor))
-
-
-def _sen_teacher_q(actor: Actor) -> Q:
-    mine = actor.institutions_where(*INSTITUTION_ROLES)
-    if not mine or not actor.staff_groups:
-        return NOTHING
-    return (Q(institution_id__in=sorted(mine)) & Q(learner_id__in=Learner.objects.filter(teaches_learner.q(actor)).values("pk"))
-            & _not_barred_marks_q(actor))
-
-
 sen_reader = _sen_role_rule("is the SENCO, the head or a senior leader at the school (not barred)", SEN_READERS)
 sen_manager = _sen_role_rule("is the SENCO or the head at the school (not barred)", SEN_MANAGERS)
 sen_family = ThroughLearner((is_the_learner | guardian_of) & not_barred, extra=Q(share_with_family=True),
@@ -424,7 +411,8 @@ sen_family = ThroughLearner((is_the_learner | guardian_of) & not_barred, extra=Q
 register(
     SenRecord,
     view=sen_reader,
-    view_summary=sen_reader | Predicate("teaches the learner at the school (not barred)", _sen_teacher_check, _sen_teacher_q),
+    view_summary=sen_reader | Predicate("teaches the learner at the school that holds the record (not barred)",
+                                        _teacher_mark_check, _teacher_mark_q),
     view_family=sen_family,
     manage=sen_manager,
 )
@@ -546,17 +534,12 @@ register(
                    lambda actor, c: c.learner_id not in barred_learner_ids(actor) and (
                        c.institution_id in actor.institutions_where(*ROLE_MANAGERS)
                        or (c.author_id == actor.person_id and c.institution_id in actor.institutions_where(*INSTITUTION_ROLES))),
-                   lambda actor: _rows_not_barred(actor, (Q(institution_id__in=sorted(actor.institutions_where(*ROLE_MANAGERS)))
+                   lambda actor: _not_barred_marks_q(actor) & ((Q(institution_id__in=sorted(actor.institutions_where(*ROLE_MANAGERS)))
                                                           if actor.institutions_where(*ROLE_MANAGERS) else NOTHING)
                                                   | (Q(author_id=actor.person_id,
                                                        institution_id__in=sorted(actor.institutions_where(*INSTITUTION_ROLES)))
                                                      if actor.person_id and actor.institutions_where(*INSTITUTION_ROLES) else NOTHING))),
 )
-
-
-def _rows_not_barred(actor: Actor, q: Q) -> Q:
-    barred = barred_learner_ids(actor)
-    return q & ~Q(learner_id__in=sorted(barred)) if barred else q
 
 
 def _receives_reports_q(actor: Actor) -> Q:
