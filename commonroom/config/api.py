@@ -14,8 +14,12 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 
 from commonroom.common.api_auth import TOKEN_OR_SESSION
+from commonroom.family.api import router as family_router
 from commonroom.identity.api import router as identity_router
 from commonroom.interop.api import router as interop_router
+from commonroom.liaison.api import router as liaison_router
+from commonroom.messaging.api import router as messaging_router
+from commonroom.notifications.api import router as notifications_router
 from commonroom.organisations.api import router as organisations_router
 from commonroom.people.api import router as people_router
 from commonroom.records.api import router as records_router
@@ -72,3 +76,7 @@ api.add_router("", assessment_router)
 api.add_router("", sen_router)
 api.add_router("", reports_router)
 api.add_router("", interop_router)
+api.add_router("", family_router)
+api.add_router("", notifications_router)
+api.add_router("", messaging_router)
+api.add_router("", liaison_router)

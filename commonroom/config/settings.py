@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "commonroom.identity",
     "commonroom.records",
     "commonroom.interop",
+    "commonroom.family",
+    "commonroom.notifications",
+    "commonroom.messaging",
+    "commonroom.liaison",
     "commonroom.home",
     "commonroom.demo",
 ]

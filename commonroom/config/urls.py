@@ -9,6 +9,10 @@ urlpatterns = [
     path("", include("commonroom.identity.urls")),
     path("", include("commonroom.records.urls")),
     path("", include("commonroom.interop.urls")),
+    path("", include("commonroom.family.urls")),
+    path("", include("commonroom.notifications.urls")),
+    path("", include("commonroom.messaging.urls")),
+    path("", include("commonroom.liaison.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

@@ -364,7 +364,29 @@ def build_world() -> World:
     RoleAssignment.objects.create(person=admin, role=Role.PLATFORM_ADMIN, start_date=start)
     _account(world, "platform.admin", admin)
     _account(world, "nobody", _person(world, "nobody", "No", "Body"))
+    for extend in world_extensions():
+        extend(world)
     return world
+
+
+def world_extensions() -> list:  # type: ignore[type-arg]
+    """``extend(world)`` from every ``commonroom/<app>/testing_world.py``, in app order: later apps add
+    their rows to the persona world there (and describe them in that module's docstring)."""
+    import importlib
+    import pkgutil
+
+    import commonroom
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(commonroom.__path__), key=lambda i: i.name):
+        try:
+            module = importlib.import_module(f"commonroom.{info.name}.testing_world")
+        except ModuleNotFoundError as error:
+            if error.name != f"commonroom.{info.name}.testing_world":
+                raise
+            continue
+        found.append(module.extend)
+    return found
 
 
 def load_world() -> World:

@@ -7,13 +7,13 @@ URL or API operation without a spec fails ``test_every_endpoint_has_a_spec``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from commonroom.config.api import api
 from commonroom.testing import oracle
+from commonroom.testing.matrix import SIGNED_IN, Spec, app_spec_modules
 from commonroom.testing.world import World, build_world
 
 PERSONAS = sorted(
@@ -25,21 +25,7 @@ GROUPS = ["a1.formA", "a1.formB", "a1.maths", "a1.art", "b1.maths", "b1.formA"]
 INSTITUTIONS = ["a1", "a2", "b1", "solo"]
 MARKED = ["a1.learnerA1", "a1.learnerA2", "b1.learnerA1"]  # learners with a mark this morning in matrix_world
 LINKS = ["parent.a1>a1.learnerA1", "parent.barred>a1.learnerA1", "parent.two>b1.learnerA1"]
-SIGNED_IN = lambda persona, target: persona != "anonymous"  # noqa: E731
 PLATFORM_ADMIN = lambda persona, target: persona == "platform.admin"  # noqa: E731
-
-
-@dataclass
-class Spec:
-    """How to reach one endpoint for a target, and who should be let through."""
-
-    url: Callable[[World, str], str]
-    allowed: Callable[[str, str], bool]
-    targets: list[str] = field(default_factory=lambda: [""])
-    method: str = "get"
-    ok: tuple[int, ...] = (200,)
-    public: bool = False  # anonymous visitors are let in too
-    body: Callable[[World, str], dict] | None = None  # the JSON body of a write
 
 
 def _pk(kind: str) -> Callable[[World, str], int]:
@@ -319,6 +305,9 @@ def api_path(world: World, template: str, target: str) -> str:
         from commonroom.identity.models import PersonalAccessToken
 
         path = path.replace("{token_id}", str(PersonalAccessToken.objects.get(user=world.users["a1.head"], name="matrix").pk))
+    for placeholder, lookup in PLACEHOLDERS.items():
+        if placeholder in path:
+            path = path.replace(placeholder, str(lookup(world, target)))
     return path
 
 
@@ -466,6 +455,19 @@ def _reward_body(world: World, learner: str) -> dict:
             "learner_ids": [world.learners[learner].pk]}
 
 
+# Later apps describe their own endpoints (commonroom/<app>/tests/matrix_specs.py; see commonroom/testing/matrix.py).
+APP_SPECS = app_spec_modules()
+PLACEHOLDERS: dict[str, Callable[[World, str], int]] = {}
+for _module in APP_SPECS:
+    for _name, _spec in getattr(_module, "PAGE_SPECS", {}).items():
+        assert _name not in PAGE_SPECS, f"{_name} has two specs"
+        PAGE_SPECS[_name] = _spec
+    for _key, _spec in getattr(_module, "API_SPECS", {}).items():
+        assert _key not in API_SPECS, f"{_key} has two specs"
+        API_SPECS[_key] = _spec
+    PLACEHOLDERS.update(getattr(_module, "PLACEHOLDERS", {}))
+
+
 def _walk(patterns, namespace: str | None = None):  # type: ignore[no-untyped-def]
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -525,6 +527,9 @@ def matrix_world(world):  # type: ignore[no-untyped-def]
         enrolment = learner.enrolments.get()
         AttendanceMark.objects.create(institution_id=enrolment.institution_id, learner=learner, enrolment=enrolment,
                                       date=_today(), session="AM", code="N")
+    for module in APP_SPECS:
+        if hasattr(module, "prepare"):
+            module.prepare(world)
     return world
 
 

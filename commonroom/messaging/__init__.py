@@ -1,0 +1,1 @@
+"""Two-way messages between families and the school, the shared inbox, and broadcasts to a group's parents."""
