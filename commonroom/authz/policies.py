@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from commonroom.authz.models import INSTITUTION_ROLES, AuditEvent, Role, RoleAssignment
 from commonroom.authz.registry import register
@@ -48,10 +48,39 @@ about_me = Predicate(
     lambda actor, event: event.learner_id is not None and event.learner_id == actor.person_id,
     lambda actor: Q(learner_id=actor.person_id) if actor.person_id else NOTHING,
 )
+def _other_family(actor):
+    """Other contacts of the learners the actor cares for: (learner_id, contact_id) pairs, loaded once."""
+    cached = actor.__dict__.get("_other_family")
+    if cached is None:
+        from commonroom.people.models import ContactLink
+
+        cached = frozenset(
+            ContactLink.objects.filter(learner_id__in=sorted(actor.cared_for_learner_ids))
+            .exclude(contact_id=actor.person_id)
+            .values_list("learner_id", "contact_id")
+        ) if actor.cared_for_learner_ids else frozenset()
+        actor.__dict__["_other_family"] = cached
+    return cached
+
+
+def _about_my_child_q(actor):  # type: ignore[no-untyped-def]
+    if not actor.cared_for_learner_ids:
+        return NOTHING
+    from commonroom.people.models import ContactLink
+
+    others = ContactLink.objects.filter(learner_id=OuterRef("learner_id"), contact_id=OuterRef("actor_id")).exclude(
+        contact_id=actor.person_id
+    )
+    return Q(learner_id__in=sorted(actor.cared_for_learner_ids)) & ~Exists(others)
+
+
+# A guardian sees who looked at their child's record, except the child's other parents and carers:
+# what another household reads is not theirs to know (the learner and the head see it).
 about_my_child = Predicate(
-    "is about a learner the actor cares for",
-    lambda actor, event: event.learner_id in actor.cared_for_learner_ids,
-    lambda actor: Q(learner_id__in=sorted(actor.cared_for_learner_ids)) if actor.cared_for_learner_ids else NOTHING,
+    "is about a learner the actor cares for (not an access by another of the learner's contacts)",
+    lambda actor, event: event.learner_id in actor.cared_for_learner_ids
+    and (event.learner_id, event.actor_id) not in _other_family(actor),
+    _about_my_child_q,
 )
 head_where_recorded = Predicate(
     "is head where it was recorded",
@@ -60,4 +89,41 @@ head_where_recorded = Predicate(
     if actor.institutions_where(Role.HEAD)
     else NOTHING,
 )
-register(AuditEvent, view=about_me | about_my_child | head_where_recorded | platform_admin)
+
+
+def _heads_learners(actor):  # type: ignore[no-untyped-def]
+    from commonroom.common.dates import in_force
+    from commonroom.people.models import Enrolment
+
+    return Enrolment.objects.filter(in_force(on=actor.on), institution_id__in=actor.institutions_where(Role.HEAD))
+
+
+def _family_read_check(actor, event) -> bool:  # type: ignore[no-untyped-def]
+    from commonroom.people.policies import barred_learner_ids
+
+    return (
+        bool(actor.institutions_where(Role.HEAD)) and event.learner_id is not None and event.institution_id is None
+        and event.local_authority_id is None and event.learner_id not in barred_learner_ids(actor)
+        and _heads_learners(actor).filter(learner_id=event.learner_id).exists()
+    )
+
+
+def _family_read_q(actor):  # type: ignore[no-untyped-def]
+    if not actor.institutions_where(Role.HEAD):
+        return NOTHING
+    from commonroom.people.policies import barred_learner_ids
+
+    return (
+        Q(institution__isnull=True, local_authority__isnull=True, learner_id__in=_heads_learners(actor).values("learner_id"))
+        & ~Q(learner_id__in=sorted(barred_learner_ids(actor)))
+    )
+
+
+# Reads by the learner or their family carry no institution (they act through no role): the head of
+# a school where the learner is enrolled today sees them, so the school knows who looked.
+family_side_at_heads_school = Predicate(
+    "is by no institution's staff, about a learner enrolled where the actor is head (not barred)",
+    _family_read_check,
+    _family_read_q,
+)
+register(AuditEvent, view=about_me | about_my_child | head_where_recorded | family_side_at_heads_school | platform_admin)

@@ -24,6 +24,8 @@ from commonroom.people.models import ContactLink, Enrolment, Group, GroupStaff, 
 from commonroom.people.selectors import (
     GroupDetail,
     LearnerProfile,
+    access_entry,
+    access_events,
     group_detail,
     group_list,
     learner_list,
@@ -252,3 +254,37 @@ def list_learners(request: HttpRequest, filters: Query[LearnerFilters]) -> Query
 def get_learner(request: HttpRequest, learner_id: int = id_in_path()) -> LearnerProfile:
     """A learner's profile, with the contacts the caller may see. The read is recorded in the audit trail."""
     return learner_profile(actor_for(request), learner_id)
+
+
+class AccessEntryOut(Schema):
+    at: datetime.datetime
+    who: str = Field(description="The name of whoever acted, as it was then")
+    verb: str = Field(description="looked at, or recorded")
+    what: str
+    through: str = Field(description="The institution or authority they acted through; empty for the family")
+
+
+@router.get("/learners/{learner_id}/access-log", response={200: list[AccessEntryOut], **DETAIL_ERRORS},
+            summary="Who has looked at a learner's record")
+@paginated
+def get_access_log(request: HttpRequest, learner_id: int = id_in_path()) -> list[Any]:
+    """Newest first. The learner, their parents and carers (not barred) and the head may read it; a parent does
+    not see the visits of the child's other parents or carers."""
+    _learner, events = access_events(actor_for(request), learner_id)
+    return _AccessEntries(events)
+
+
+class _AccessEntries:
+    """The events as entries, sliced lazily so the paginator fetches one page."""
+
+    def __init__(self, events: QuerySet[Any]) -> None:
+        self.events = events
+
+    def count(self) -> int:
+        return self.events.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        return [access_entry(event) for event in self.events[index]]

@@ -184,6 +184,24 @@ LEARNER_CHANGE = office_at_learners_institution & not_barred
 register(Learner, view=LEARNER_VIEW, change=LEARNER_CHANGE)
 
 
+def _head_check(actor: Actor, learner: Learner) -> bool:
+    heads = actor.institutions_where(Role.HEAD)
+    return bool(heads) and bool(heads & learner_institutions(actor, learner.pk, upcoming=True).keys())
+
+
+def _head_q(actor: Actor) -> Q:
+    heads = actor.institutions_where(Role.HEAD)
+    return Q(pk__in=_enrolled_at(actor, heads)) if heads else NOTHING
+
+
+head_of_learners_institution = Predicate(
+    "is head where the learner is enrolled or due to join", _head_check, _head_q
+)
+# Who may read the learner's access log (who looked at the record): the learner, their
+# guardians and the head, never someone barred (docs/access-log.md).
+register(Learner, view_access_log=(is_the_learner | guardian_of | head_of_learners_institution) & not_barred)
+
+
 # Rows that hang off a learner reuse the learner rules through their learner_id.
 
 

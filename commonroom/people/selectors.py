@@ -277,3 +277,58 @@ def learner_search_page(actor: Actor, term: str, page_number: Any, per_page: int
     page.object_list = list(page.object_list)
     audit.record_learner_list_read(actor, [learner.pk for learner in page.object_list], what="learner_list")
     return page
+
+
+# Who looked at a learner's record -----------------------------------------------------------------
+
+
+@dataclass
+class AccessEntry:
+    at: datetime.datetime
+    who: str
+    verb: str  # "looked at" or "recorded"
+    what: str
+    through: str  # the institution or authority the access was made through, or "" (family, the learner)
+
+
+@dataclass
+class AccessLog:
+    learner: Learner
+    page: Page
+    entries: list[AccessEntry]
+
+
+def access_log(actor: Actor, learner_id: int, *, page_number: Any = 1, per_page: int = 50) -> AccessLog:
+    """Who looked at or changed the learner's record, newest first, as far as the actor may see it.
+
+    The learner, their guardians (not barred) and the head may open it (``Learner.view_access_log``);
+    which events each sees is the ``AuditEvent.view`` rule. Reading the log is not itself logged.
+    """
+    learner, events = access_events(actor, learner_id)
+    page = Paginator(events, per_page).get_page(page_number)
+    return AccessLog(learner=learner, page=page, entries=[access_entry(event) for event in page.object_list])
+
+
+def access_events(actor: Actor, learner_id: int) -> tuple[Learner, QuerySet[Any]]:
+    """The learner (404 unless the actor may read the log) and the audit events about them the actor may see."""
+    from commonroom.authz.models import AuditEvent
+
+    learner = get_for(actor, Learner, learner_id, action="view_access_log",
+                      queryset=Learner.objects.select_related("person"))
+    events = (
+        visible(actor, AuditEvent).filter(learner_id=learner.pk)
+        .select_related("institution", "local_authority").order_by("-at", "-id")
+    )
+    return learner, events
+
+
+def access_entry(event: Any) -> AccessEntry:
+    kind, _, what = event.action.partition(".")
+    return AccessEntry(
+        at=event.at,
+        who=event.actor_label,
+        verb="looked at" if kind == "read" else "recorded",
+        what=(what or kind).replace("_", " "),
+        through=(event.institution.name if event.institution else
+                 event.local_authority.name if event.local_authority else ""),
+    )

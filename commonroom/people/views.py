@@ -35,8 +35,15 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "people/learner_detail.html",
-        {"profile": profile, "can_invite": can_change, "can_add_contact": can_change},
+        {"profile": profile, "can_invite": can_change, "can_add_contact": can_change,
+         "can_view_access_log": can(actor, "view_access_log", profile.learner)},
     )
+
+
+@login_required
+def access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    log = selectors.access_log(actor_for(request), pk, page_number=request.GET.get("page"))
+    return render(request, "people/access_log.html", {"log": log, "page": log.page})
 
 
 @login_required

@@ -328,3 +328,15 @@ def may_read_published_report(persona: str, learner: str) -> bool:
 def may_send_ctf_for(persona: str, learner: str) -> bool:
     inst, _who = split(learner)
     return may_enrol_at(persona, inst) and not is_barred(persona, learner)
+
+
+def may_view_access_log(persona: str, learner: str) -> bool:
+    """Who looked at a learner's record: the learner, their guardians and the head where they are on roll."""
+    inst, who = split(learner)
+    if persona == learner:
+        return True
+    if is_barred(persona, learner):
+        return False
+    if persona == f"{inst}.head" and who != "leaver":
+        return True
+    return learner in CHILDREN.get(persona, set())

@@ -134,6 +134,7 @@ PAGE_SPECS: dict[str, Spec] = {
     "home": Spec(lambda w, t: "/", SIGNED_IN),
     "people:learner_list": Spec(lambda w, t: "/learners/", SIGNED_IN),
     "people:learner_detail": Spec(learner_url, oracle.may_view_learner, LEARNERS),
+    "people:access_log": Spec(lambda w, t: f"{learner_url(w, t)}access-log/", oracle.may_view_access_log, LEARNERS),
     "people:contact_invite": Spec(_link_url, oracle.may_invite, LINKS),
     "people:contact_add": Spec(lambda w, t: f"{learner_url(w, t)}contacts/new/", oracle.may_change_learner, LEARNERS),
     "people:group_detail": Spec(lambda w, t: f"/groups/{w.groups[t].pk}/", oracle.may_view_group, GROUPS),
@@ -312,6 +313,7 @@ def api_path(world: World, template: str, target: str) -> str:
 
 
 API_SPECS: dict[tuple[str, str], Spec] = {
+    ("get", "/api/v1/learners/{learner_id}/access-log"): Spec(lambda w, t: "", oracle.may_view_access_log, LEARNERS),
     ("get", "/api/v1/me"): Spec(lambda w, t: "", SIGNED_IN),
     ("get", "/api/v1/tokens"): Spec(lambda w, t: "", SIGNED_IN),
     ("post", "/api/v1/tokens"): Spec(lambda w, t: "", SIGNED_IN, ok=(200, 201)),
