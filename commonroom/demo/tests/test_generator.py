@@ -33,6 +33,7 @@ ROLES = [
     "form tutor",
     "SENCO",
     "head",
+    "school office",
     "local-authority officer",
     "platform administrator",
     "barred parent",
@@ -226,5 +227,5 @@ def test_command_writes_the_accounts_file_and_reuses_existing_data(tmp_path: Pat
     assert "keeping it" in out.getvalue()
     with path.open(newline="") as handle:
         rows = list(csv.reader(handle))
-    assert len(rows) == 10 and all(row[2] == demo_password(99) for row in rows[1:])
+    assert len(rows) == len(DEMO_ACCOUNTS) + 1 and all(row[2] == demo_password(99) for row in rows[1:])
     assert User.objects.get(username="demo.head").check_password(demo_password(99))
