@@ -11,7 +11,9 @@ from ninja import Field, Router, Schema
 from commonroom.authz import audit
 from commonroom.authz.actor import actor_for
 from commonroom.authz.api import get_for
-from commonroom.common.api_schemas import DETAIL_ERRORS, id_in_path
+from commonroom.common.api_schemas import CSRF_FAILED, DETAIL_ERRORS, id_in_path
+
+WRITE = {**DETAIL_ERRORS, **CSRF_FAILED}
 from commonroom.notifications import selectors, services
 from commonroom.notifications.models import AlertSettings, Delivery
 from commonroom.organisations.models import Institution
@@ -47,7 +49,7 @@ def get_preferences(request: HttpRequest) -> dict[str, Any]:
     return _my_preferences(request)
 
 
-@router.put("/alerts/preferences", response={200: PreferencesOut, **DETAIL_ERRORS}, summary="Choose your alert channels")
+@router.put("/alerts/preferences", response={200: PreferencesOut, **WRITE}, summary="Choose your alert channels")
 def put_preferences(request: HttpRequest, payload: PreferencesIn) -> dict[str, Any]:
     services.preferences_save(actor=actor_for(request),
                               choices={p.kind: (p.email, p.sms) for p in payload.preferences})
@@ -79,7 +81,7 @@ def get_settings(request: HttpRequest, institution_id: int = id_in_path()) -> di
     return _settings_out(data.settings, data.undelivered_count)
 
 
-@router.put("/institutions/{institution_id}/alerts", response={200: SettingsOut, **DETAIL_ERRORS},
+@router.put("/institutions/{institution_id}/alerts", response={200: SettingsOut, **WRITE},
             summary="Change the school's alert settings")
 def put_settings(request: HttpRequest, payload: SettingsIO, institution_id: int = id_in_path()) -> dict[str, Any]:
     actor = actor_for(request)
@@ -125,7 +127,7 @@ def get_undelivered(request: HttpRequest, institution_id: int = id_in_path()) ->
     return [_delivery_out(row) for row in rows]
 
 
-@router.post("/alerts/deliveries/{delivery_id}/retry", response={200: DeliveryOut, **DETAIL_ERRORS},
+@router.post("/alerts/deliveries/{delivery_id}/retry", response={200: DeliveryOut, **WRITE},
              summary="Try an undelivered alert again")
 def post_retry(request: HttpRequest, delivery_id: int = id_in_path()) -> dict[str, Any]:
     actor = actor_for(request)
