@@ -12,13 +12,12 @@ from commonroom.authz import audit
 from commonroom.authz.actor import actor_for
 from commonroom.authz.api import get_for
 from commonroom.common.api_schemas import CSRF_FAILED, DETAIL_ERRORS, id_in_path
-
-WRITE = {**DETAIL_ERRORS, **CSRF_FAILED}
 from commonroom.notifications import selectors, services
 from commonroom.notifications.models import AlertSettings, Delivery
 from commonroom.organisations.models import Institution
 
 router = Router(tags=["notifications"])
+WRITE = {**DETAIL_ERRORS, **CSRF_FAILED}
 UNDELIVERED_LIMIT = 200
 
 

@@ -101,9 +101,8 @@ def path_values(world) -> dict[str, list[int]]:
     from commonroom.records.models import TimetableSlot
 
     slot = TimetableSlot.objects.get(group=world.groups["a1.maths"])
-    from commonroom.records.models import AssessmentPoint, PublishedReport, ReportCycle
-
     from commonroom.notifications.models import Delivery
+    from commonroom.records.models import AssessmentPoint, PublishedReport, ReportCycle
 
     return {
         "delivery_id": [Delivery.objects.get(key="world:a1:failed").pk, MISSING_ID],

@@ -282,7 +282,7 @@ def test_notify_adapter_sends_with_the_reference_and_reports_refusals(settings) 
     refused.status_code = 400
     refused._content = b'{"errors": [{"error": "BadRequestError", "message": "phone_number Not a UK mobile number"}]}'
     with mock.patch.object(client.request_session, "request", return_value=refused), \
-            pytest.raises(sms.SmsError, match="400.*Not a UK mobile"):
+            pytest.raises(sms.SmsError, match=r"400.*Not a UK mobile"):
         sms.NotifyBackend(client).send("+447700900123", "Hello", "42")
     with mock.patch.object(client.request_session, "request", side_effect=requests.ConnectionError("down")), \
             pytest.raises(sms.SmsError):
