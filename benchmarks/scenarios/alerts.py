@@ -92,18 +92,20 @@ def _build(learners: int) -> list[tuple[object, list[object], list[int]]]:
     return schools
 
 
-def measure(learners: int) -> dict:
+def measure(learners: int, batch: int | None = None) -> dict:
     import time_machine
     from django.db import connection, transaction
     from django.db.models import Count
     from django.test import TestCase, override_settings
 
-    from commonroom.notifications import sms
+    from commonroom.notifications import services, sms
     from commonroom.notifications.models import Delivery
     from commonroom.records.services import MarkEntry, register_save
     from commonroom.testing.clock import school_day_travel
 
     results: dict = {}
+    if batch:
+        services.BATCH = batch  # deliveries per delivery task (1: one task per delivery)
     settings = {"TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
                 "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
                 "COMMONROOM_SMS_BACKEND": "commonroom.notifications.sms.LocmemBackend"}
@@ -152,6 +154,7 @@ def measure(learners: int) -> dict:
                     "alerts_per_second": round((len(mail.outbox) + len(sms.LocmemBackend.outbox)) / total, 1),
                     "queries": queries.count,
                     "database": connection.vendor,
+                    "deliveries_per_task": services.BATCH,
                 })
                 raise _Rollback()
         except _Rollback:
@@ -173,6 +176,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--learners", type=int, default=DEFAULT_LEARNERS)
     parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgres"])
+    parser.add_argument("--batch", type=int, default=None, help="deliveries per delivery task (default 50)")
     parser.add_argument("--size", default="tiny", help="which benchmark database to borrow (it is left unchanged)")
     options = parser.parse_args()
     from benchmarks.run import configure
@@ -184,5 +188,5 @@ if __name__ == "__main__":
     import platform
 
     print(json.dumps({"scenario": "alerts", "where": where, "python": platform.python_version(),
-                      "machine": f"{platform.machine()} {os.cpu_count()} cpus", "result": measure(options.learners)},
+                      "machine": f"{platform.machine()} {os.cpu_count()} cpus", "result": measure(options.learners, options.batch)},
                      indent=2))
