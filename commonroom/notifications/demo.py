@@ -4,15 +4,13 @@ high severity or worse). Contacts keep the default channels. The generator calls
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 from commonroom.notifications.models import OFFERED_KINDS, AlertSettings
 
-if TYPE_CHECKING:
-    from commonroom.demo.generator import DemoPlan
 
-
-def write_demo(plan: DemoPlan, today: datetime.date, seed: int) -> str:
+def write_demo(plan: Any, today: datetime.date, seed: int) -> str:
+    """``plan`` is the generator's ``DemoPlan`` (its ``institutions`` have an ``id``)."""
     del today, seed  # the same settings every time
     AlertSettings.objects.bulk_create(
         [AlertSettings(institution_id=inst.id, offered=list(OFFERED_KINDS)) for inst in plan.institutions],
