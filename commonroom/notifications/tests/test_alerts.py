@@ -293,3 +293,14 @@ def test_notify_without_settings_is_a_clear_error(settings) -> None:
     settings.GOVUK_NOTIFY_API_KEY = ""
     with pytest.raises(sms.SmsError, match="GOVUK_NOTIFY_API_KEY"):
         sms.NotifyBackend()
+
+
+def test_demo_hook_switches_alerts_on_once(world) -> None:
+    from types import SimpleNamespace
+
+    from commonroom.notifications.demo import write_demo
+
+    plan = SimpleNamespace(institutions=[SimpleNamespace(id=world.institutions[key].pk) for key in ("a1", "b1")])
+    write_demo(plan, today(), 1)
+    write_demo(plan, today(), 1)
+    assert AlertSettings.objects.filter(offered=["absence", "report", "incident", "message"]).count() == 2
