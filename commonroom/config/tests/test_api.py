@@ -16,6 +16,13 @@ from commonroom.identity.services import token_create, token_revoke
 BASE = "/api/v1"
 EXPECTED_OPERATIONS = {
     ("get", "/api/v1/me"),
+    # Alerts (commonroom/notifications/api.py)
+    ("get", "/api/v1/alerts/preferences"),
+    ("put", "/api/v1/alerts/preferences"),
+    ("get", "/api/v1/institutions/{institution_id}/alerts"),
+    ("put", "/api/v1/institutions/{institution_id}/alerts"),
+    ("get", "/api/v1/institutions/{institution_id}/alerts/undelivered"),
+    ("post", "/api/v1/alerts/deliveries/{delivery_id}/retry"),
     ("get", "/api/v1/tokens"),
     ("post", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{token_id}"),

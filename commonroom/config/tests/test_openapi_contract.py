@@ -101,9 +101,11 @@ def path_values(world) -> dict[str, list[int]]:
     from commonroom.records.models import TimetableSlot
 
     slot = TimetableSlot.objects.get(group=world.groups["a1.maths"])
+    from commonroom.notifications.models import Delivery
     from commonroom.records.models import AssessmentPoint, PublishedReport, ReportCycle
 
     return {
+        "delivery_id": [Delivery.objects.get(key="world:a1:failed").pk, MISSING_ID],
         "slot_id": [slot.pk, MISSING_ID],
         "incident_id": [incident.pk, MISSING_ID],
         "mark_id": [mark.pk, MISSING_ID],
@@ -151,6 +153,11 @@ BODIES = {
     # CTF exchange (JSON carries no file: the import answers 422 to those who may import)
     ("post", "/api/v1/institutions/{institution_id}/ctf/import"): {"dry_run": True},
     ("post", "/api/v1/institutions/{institution_id}/ctf/export"): {"learner_ids": [1], "qualifier": "full"},
+    # Alerts
+    ("put", "/api/v1/alerts/preferences"): {"preferences": [{"kind": "absence", "email": True, "sms": False}]},
+    ("put", "/api/v1/institutions/{institution_id}/alerts"): {"offered": ["absence"], "absence_recipients": "priority_one",
+                                                           "min_incident_severity": 3, "retry_limit": 5},
+    ("post", "/api/v1/alerts/deliveries/{delivery_id}/retry"): {},
 }
 
 
