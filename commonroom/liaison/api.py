@@ -98,22 +98,22 @@ class DeclineIn(Schema):
     note: str = Field(max_length=500)
 
 
-@router.post("/absence-reports/{report_id}/confirm", response={200: AbsenceReportOut, 404: ErrorOut, **WRITE_ERRORS},
+@router.post("/absence-reports/{absence_report_id}/confirm", response={200: AbsenceReportOut, 404: ErrorOut, **WRITE_ERRORS},
              summary="Confirm an absence report with a code")
-def confirm_absence_report(request: HttpRequest, payload: ConfirmIn, report_id: int = id_in_path()) -> Any:
+def confirm_absence_report(request: HttpRequest, payload: ConfirmIn, absence_report_id: int = id_in_path()) -> Any:
     """Writes the marks through the attendance service (history kept). Confirming again changes nothing."""
     actor = actor_for(request)
-    report = selectors.report_for_decision(actor, report_id)
+    report = selectors.report_for_decision(actor, absence_report_id)
     report = services.absence_report_confirm(actor=actor, report=report, code=payload.code, note=payload.note,
                                              replace_present=payload.replace_present)
     return _report_out(selectors.report_for_decision(actor, report.pk))
 
 
-@router.post("/absence-reports/{report_id}/decline", response={200: AbsenceReportOut, 404: ErrorOut, **WRITE_ERRORS},
+@router.post("/absence-reports/{absence_report_id}/decline", response={200: AbsenceReportOut, 404: ErrorOut, **WRITE_ERRORS},
              summary="Decline an absence report")
-def decline_absence_report(request: HttpRequest, payload: DeclineIn, report_id: int = id_in_path()) -> Any:
+def decline_absence_report(request: HttpRequest, payload: DeclineIn, absence_report_id: int = id_in_path()) -> Any:
     actor = actor_for(request)
-    report = selectors.report_for_decision(actor, report_id)
+    report = selectors.report_for_decision(actor, absence_report_id)
     services.absence_report_decline(actor=actor, report=report, note=payload.note)
     return _report_out(selectors.report_for_decision(actor, report.pk))
 
@@ -177,11 +177,13 @@ def list_detail_change_queue(request: HttpRequest, institution_id: int = id_in_p
 
 
 class ApproveIn(Schema):
+    institution_id: int | None = Field(None, ge=1, description="the school you decide for; empty: your first school that may")
     note: str = Field("", max_length=500)
     seen_current: str | None = Field(None, description="what the record held when you decided, if it had changed since the request")
 
 
-class DecideNoteIn(Schema):
+class RejectIn(Schema):
+    institution_id: int | None = Field(None, ge=1, description="the school you decide for; empty: your first school that may")
     note: str = Field(max_length=500)
 
 
@@ -190,14 +192,13 @@ class StaleOut(Schema):
     current_value: str
 
 
-@router.post("/institutions/{institution_id}/detail-changes/{change_id}/approve",
+@router.post("/detail-changes/{detail_change_id}/approve",
              response={200: DetailChangeOut, 404: ErrorOut, 409: StaleOut, **WRITE_ERRORS}, summary="Approve a change")
-def approve_detail_change(request: HttpRequest, payload: ApproveIn, institution_id: int = id_in_path(),
-                          change_id: int = id_in_path()) -> Any:
+def approve_detail_change(request: HttpRequest, payload: ApproveIn, detail_change_id: int = id_in_path()) -> Any:
     """Changes the one record (audited). 409 if the record changed since the request: decide again with
     ``seen_current`` set to the value it holds now."""
     actor = actor_for(request)
-    institution, change, _current = selectors.change_for_decision(actor, institution_id, change_id)
+    institution, change, _current = selectors.change_for_decision(actor, payload.institution_id, detail_change_id)
     try:
         change = services.detail_change_approve(actor=actor, change=change, institution=institution, note=payload.note,
                                                 seen_current=payload.seen_current)
@@ -206,12 +207,11 @@ def approve_detail_change(request: HttpRequest, payload: ApproveIn, institution_
     return _change_out(change)
 
 
-@router.post("/institutions/{institution_id}/detail-changes/{change_id}/reject",
+@router.post("/detail-changes/{detail_change_id}/reject",
              response={200: DetailChangeOut, 404: ErrorOut, **WRITE_ERRORS}, summary="Reject a change")
-def reject_detail_change(request: HttpRequest, payload: DecideNoteIn, institution_id: int = id_in_path(),
-                         change_id: int = id_in_path()) -> Any:
+def reject_detail_change(request: HttpRequest, payload: RejectIn, detail_change_id: int = id_in_path()) -> Any:
     actor = actor_for(request)
-    institution, change, _current = selectors.change_for_decision(actor, institution_id, change_id)
+    institution, change, _current = selectors.change_for_decision(actor, payload.institution_id, detail_change_id)
     return _change_out(services.detail_change_reject(actor=actor, change=change, institution=institution, note=payload.note))
 
 

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from commonroom.authz import audit
 from commonroom.authz.actor import Actor
-from commonroom.authz.api import can, get_for, visible
+from commonroom.authz.api import NotFound, can, get_for, visible
 from commonroom.authz.models import AuditEvent
 from commonroom.common.dates import in_force
 from commonroom.identity.models import User
 from commonroom.liaison.models import AbsenceReport, DetailChange
+from commonroom.liaison.policies import office_institution_ids
 from commonroom.liaison.services import SUGGESTED_CODE, current_value, report_sessions
 from commonroom.organisations.models import Institution
 from commonroom.people.models import ContactLink, Enrolment, Group, GroupMembership, Learner, Person
@@ -176,6 +177,16 @@ def detail_change_queue(actor: Actor, institution_id: Any) -> ChangeQueue:
 
 
 def change_for_decision(actor: Actor, institution_id: Any, change_id: Any) -> tuple[Institution, DetailChange, str]:
+    """A request this office may decide, with the institution it decides for (``institution_id`` None:
+    the first of the actor's office institutions where the request belongs) and the record's value now."""
+    if institution_id is None:
+        change = get_for(actor, DetailChange, change_id, action="decide")
+        for candidate in sorted(office_institution_ids(actor)):
+            if _changes_at(actor, Institution(pk=candidate)).filter(pk=change.pk).exists():
+                institution_id = candidate
+                break
+        else:
+            raise NotFound()
     institution = get_for(actor, Institution, institution_id, action="decide_detail_changes")
     change = get_for(actor, DetailChange, change_id, action="decide",
                      queryset=_changes_at(actor, institution).select_related("person", "learner__person"))
