@@ -103,3 +103,19 @@ API_SPECS: dict[tuple[str, str], Spec] = {
 }
 
 PLACEHOLDERS = {"{absence_report_id}": _report_of, "{detail_change_id}": _change_of}
+
+# For commonroom/config/tests/test_openapi_contract.py: every operation answers as its schema declares.
+CONTRACT_BODIES = {
+    ("post", "/api/v1/learners/{learner_id}/absence-reports"): {"institution_id": 1, "kind": "ill", "sessions": "both"},
+    ("post", "/api/v1/absence-reports/{absence_report_id}/confirm"): {"code": "I"},
+    ("post", "/api/v1/absence-reports/{absence_report_id}/decline"): {"note": "Please phone us"},
+    ("post", "/api/v1/detail-changes"): {"values": {"phone": "07700 900999"}},
+    ("post", "/api/v1/detail-changes/{detail_change_id}/approve"): {"note": "Checked"},
+    ("post", "/api/v1/detail-changes/{detail_change_id}/reject"): {"note": "Please phone us"},
+}
+
+
+def contract_path_values(world: World) -> dict[str, list[int]]:
+    missing = 2**31 - 1
+    return {"absence_report_id": [_report_of(world, "a1.learnerA1"), missing],
+            "detail_change_id": [_change_of(world, "a1.learnerA1:dietary_needs"), missing]}
