@@ -242,3 +242,15 @@ def test_the_queue_has_a_fixed_query_budget(client, world, django_assert_max_num
                                      first_date=today(), last_date=today())
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/account/absence-reports/", "/account/details/"])
+def test_the_parents_pages_have_a_fixed_query_budget(client, world, django_assert_max_num_queries, path: str) -> None:
+    client.force_login(world.users["parent.two"])
+    client.get(path)
+    for _n in range(8):
+        AbsenceReport.objects.create(institution=world.institutions["b1"], learner=world.learners["b1.learnerA1"],
+                                     reported_by=world.people["parent.two"], kind="ill", reason="illness",
+                                     first_date=today(), last_date=today())
+    with django_assert_max_num_queries(12):
+        assert client.get(path).status_code == 200
