@@ -69,6 +69,18 @@ EXPECTED_OPERATIONS = {
     # CTF exchange
     ("post", "/api/v1/institutions/{institution_id}/ctf/import"),
     ("post", "/api/v1/institutions/{institution_id}/ctf/export"),
+    # Liaison: absence reports, changes of details, parent uptake
+    ("post", "/api/v1/learners/{learner_id}/absence-reports"),
+    ("get", "/api/v1/absence-reports"),
+    ("get", "/api/v1/institutions/{institution_id}/absence-reports"),
+    ("post", "/api/v1/absence-reports/{absence_report_id}/confirm"),
+    ("post", "/api/v1/absence-reports/{absence_report_id}/decline"),
+    ("post", "/api/v1/detail-changes"),
+    ("get", "/api/v1/detail-changes"),
+    ("get", "/api/v1/institutions/{institution_id}/detail-changes"),
+    ("post", "/api/v1/detail-changes/{detail_change_id}/approve"),
+    ("post", "/api/v1/detail-changes/{detail_change_id}/reject"),
+    ("get", "/api/v1/institutions/{institution_id}/parents/uptake"),
 }
 
 

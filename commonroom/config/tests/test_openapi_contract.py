@@ -15,6 +15,7 @@ from django.test import Client
 
 from commonroom.config.api import api
 from commonroom.identity.services import token_create
+from commonroom.testing.matrix import app_spec_modules
 
 PERSONAS = [
     "a1.head",
@@ -104,7 +105,7 @@ def path_values(world) -> dict[str, list[int]]:
     from commonroom.notifications.models import Delivery
     from commonroom.records.models import AssessmentPoint, PublishedReport, ReportCycle
 
-    return {
+    values = {
         "delivery_id": [Delivery.objects.get(key="world:a1:failed").pk, MISSING_ID],
         "slot_id": [slot.pk, MISSING_ID],
         "incident_id": [incident.pk, MISSING_ID],
@@ -117,6 +118,11 @@ def path_values(world) -> dict[str, list[int]]:
         "cycle_id": [ReportCycle.objects.get(institution=world.institutions["a1"], name="Year 10 spring").pk, MISSING_ID],
         "report_id": [PublishedReport.objects.get(learner=learner).pk, MISSING_ID],
     }
+    # Later apps add their own path parameters (``contract_path_values(world)`` in their matrix_specs).
+    for module in app_spec_modules():
+        if hasattr(module, "contract_path_values"):
+            values.update(module.contract_path_values(world))
+    return values
 
 
 def client_for(world, persona: str, *, enforce_csrf: bool = False) -> Client:
@@ -159,6 +165,9 @@ BODIES = {
                                                            "min_incident_severity": 3, "retry_limit": 5},
     ("post", "/api/v1/alerts/deliveries/{delivery_id}/retry"): {},
 }
+# Later apps add bodies for their own writes (``CONTRACT_BODIES`` in their matrix_specs).
+for _module in app_spec_modules():
+    BODIES.update(getattr(_module, "CONTRACT_BODIES", {}))
 
 
 def test_the_schema_has_operations():
