@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "commonroom.notifications",
     "commonroom.messaging",
     "commonroom.liaison",
+    "commonroom.selfreview",
     "commonroom.home",
     "commonroom.demo",
 ]
