@@ -22,7 +22,7 @@ from commonroom.selfreview.models import AspectAnswer, Framework, Review
 router = Router(tags=["self-review"])
 
 
-class AspectOut(Schema):
+class SelfReviewAspectOut(Schema):
     id: int
     code: str
     title: str
@@ -30,20 +30,20 @@ class AspectOut(Schema):
     descriptors: dict[str, str]
 
 
-class StrandOut(Schema):
+class SelfReviewStrandOut(Schema):
     code: str
     name: str
-    aspects: list[AspectOut]
+    aspects: list[SelfReviewAspectOut]
 
 
-class ElementOut(Schema):
+class SelfReviewElementOut(Schema):
     id: int
     number: int
     name: str
-    strands: list[StrandOut]
+    strands: list[SelfReviewStrandOut]
 
 
-class FrameworkOut(Schema):
+class SelfReviewFrameworkOut(Schema):
     id: int
     slug: str
     version: int
@@ -53,13 +53,13 @@ class FrameworkOut(Schema):
     aspect_count: int = 0
 
 
-class FrameworkDetailOut(FrameworkOut):
+class SelfReviewFrameworkDetailOut(SelfReviewFrameworkOut):
     description: str
     scale: dict[str, str]
-    elements: list[ElementOut]
+    elements: list[SelfReviewElementOut]
 
 
-class ReviewOut(Schema):
+class SelfReviewReviewOut(Schema):
     id: int
     institution_id: int
     framework_id: int
@@ -71,44 +71,44 @@ class ReviewOut(Schema):
     completed_on: datetime.date | None
 
 
-class AssignmentOut(Schema):
+class SelfReviewAssignmentOut(Schema):
     element_number: int
     person_id: int
     person_name: str
 
 
-class ReviewDetailOut(ReviewOut):
+class SelfReviewReviewDetailOut(SelfReviewReviewOut):
     aspects_total: int
     aspects_answered: int
-    assignments: list[AssignmentOut]
+    assignments: list[SelfReviewAssignmentOut]
     editable_aspect_ids: list[int]
 
 
-class ReviewIn(Schema):
+class SelfReviewReviewIn(Schema):
     institution_id: int = Field(..., ge=1, le=MAX_ID)
     framework_id: int = Field(..., ge=1, le=MAX_ID)
     title: str = Field("", max_length=200)
 
 
-class EvidenceItem(Schema):
+class SelfReviewEvidenceItem(Schema):
     kind: str
     url: str | None = None
     text: str | None = None
 
 
-class AnswerOut(Schema):
+class SelfReviewAnswerOut(Schema):
     aspect_id: int
     code: str
     level: int | None
     notes: str
-    evidence: list[EvidenceItem]
+    evidence: list[SelfReviewEvidenceItem]
     version: int
     updated_by: str | None
     updated_at: datetime.datetime
     editable: bool
 
 
-class AnswerIn(Schema):
+class SelfReviewAnswerIn(Schema):
     level: int | None = Field(None, ge=1, le=5)
     notes: str = Field("", max_length=5000)
     evidence: list[str] = Field(default_factory=list, max_length=30,
@@ -116,12 +116,12 @@ class AnswerIn(Schema):
     version: int = Field(..., ge=0, description="The version you read: a save over a newer one answers 409")
 
 
-class ConflictOut(Schema):
+class SelfReviewConflictOut(Schema):
     detail: str
-    current: AnswerOut
+    current: SelfReviewAnswerOut
 
 
-class PartOut(Schema):
+class SelfReviewPartOut(Schema):
     total: int
     answered: int
     at_threshold_count: int
@@ -130,18 +130,18 @@ class PartOut(Schema):
     at_threshold: bool
 
 
-class StrandResultOut(PartOut):
+class SelfReviewStrandResultOut(SelfReviewPartOut):
     code: str
     name: str
 
 
-class ElementResultOut(PartOut):
+class SelfReviewElementResultOut(SelfReviewPartOut):
     number: int
     name: str
-    strands: list[StrandResultOut]
+    strands: list[SelfReviewStrandResultOut]
 
 
-class HistoryOut(Schema):
+class SelfReviewHistoryOut(Schema):
     review_id: int
     title: str
     date: datetime.date
@@ -149,11 +149,11 @@ class HistoryOut(Schema):
     mean_level_by_element: dict[str, float | None]
 
 
-class ResultOut(Schema):
+class SelfReviewResultOut(Schema):
     review_id: int
     elements_at_threshold: int
-    elements: list[ElementResultOut]
-    history: list[HistoryOut]
+    elements: list[SelfReviewElementResultOut]
+    history: list[SelfReviewHistoryOut]
 
 
 def _framework(fw: Framework, detail: bool = False) -> dict[str, Any]:
@@ -184,18 +184,18 @@ def _answer(answer: AspectAnswer, editable: bool) -> dict[str, Any]:
             "editable": editable}
 
 
-@router.get("/self-review/frameworks", response={200: list[FrameworkOut], 401: ErrorOut}, summary="Frameworks (every version)")
+@router.get("/self-review/frameworks", response={200: list[SelfReviewFrameworkOut], 401: ErrorOut}, summary="Frameworks (every version)")
 def frameworks_list(request: HttpRequest) -> Any:
     return [_framework(fw) for fw in selectors.frameworks_list(actor_for(request))]
 
 
-@router.get("/self-review/frameworks/{framework_version_id}", response={200: FrameworkDetailOut, **DETAIL_ERRORS},
+@router.get("/self-review/frameworks/{framework_version_id}", response={200: SelfReviewFrameworkDetailOut, **DETAIL_ERRORS},
             summary="A framework version with its elements, strands and aspects")
 def framework_get(request: HttpRequest, framework_version_id: int = id_in_path()) -> Any:
     return _framework(selectors.framework_detail(actor_for(request), framework_version_id), detail=True)
 
 
-@router.get("/self-review/reviews", response={200: list[ReviewOut], 401: ErrorOut}, summary="Reviews you can read")
+@router.get("/self-review/reviews", response={200: list[SelfReviewReviewOut], 401: ErrorOut}, summary="Reviews you can read")
 @paginated
 def reviews_list(request: HttpRequest) -> Any:
     return [_review(r) for r in selectors.reviews_list(actor_for(request))]
@@ -211,9 +211,9 @@ def _review_detail(actor: Any, pk: int) -> dict[str, Any]:
     }
 
 
-@router.post("/self-review/reviews", response={201: ReviewDetailOut, 404: ErrorOut, **WRITE_ERRORS},
+@router.post("/self-review/reviews", response={201: SelfReviewReviewDetailOut, 404: ErrorOut, **WRITE_ERRORS},
              summary="Start a review of your institution (head or senior leader)")
-def review_create(request: HttpRequest, payload: ReviewIn) -> Any:
+def review_create(request: HttpRequest, payload: SelfReviewReviewIn) -> Any:
     actor = actor_for(request)
     institution = get_for(actor, Institution, payload.institution_id, "start_self_review")
     framework = get_for(actor, Framework, payload.framework_id)
@@ -221,12 +221,12 @@ def review_create(request: HttpRequest, payload: ReviewIn) -> Any:
     return Status(201, _review_detail(actor, review.pk))
 
 
-@router.get("/self-review/reviews/{self_review_id}", response={200: ReviewDetailOut, **DETAIL_ERRORS}, summary="A review")
+@router.get("/self-review/reviews/{self_review_id}", response={200: SelfReviewReviewDetailOut, **DETAIL_ERRORS}, summary="A review")
 def review_get(request: HttpRequest, self_review_id: int = id_in_path()) -> Any:
     return _review_detail(actor_for(request), self_review_id)
 
 
-@router.get("/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}", response={200: AnswerOut, **DETAIL_ERRORS},
+@router.get("/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}", response={200: SelfReviewAnswerOut, **DETAIL_ERRORS},
             summary="One aspect's answer, with its version")
 def answer_get(request: HttpRequest, self_review_id: int = id_in_path(), framework_aspect_id: int = id_in_path()) -> Any:
     _review_obj, answer, editable = selectors.answer_for(actor_for(request), self_review_id, framework_aspect_id)
@@ -234,9 +234,9 @@ def answer_get(request: HttpRequest, self_review_id: int = id_in_path(), framewo
 
 
 @router.put("/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}",
-            response={200: AnswerOut, 404: ErrorOut, 409: ConflictOut, **WRITE_ERRORS},
+            response={200: SelfReviewAnswerOut, 404: ErrorOut, 409: SelfReviewConflictOut, **WRITE_ERRORS},
             summary="Save one aspect's answer (send the version you read)")
-def answer_put(request: HttpRequest, payload: AnswerIn, self_review_id: int = id_in_path(), framework_aspect_id: int = id_in_path()) -> Any:
+def answer_put(request: HttpRequest, payload: SelfReviewAnswerIn, self_review_id: int = id_in_path(), framework_aspect_id: int = id_in_path()) -> Any:
     actor = actor_for(request)
     _review_obj, answer, editable = selectors.answer_for(actor, self_review_id, framework_aspect_id)
     if not editable:
@@ -250,7 +250,7 @@ def answer_put(request: HttpRequest, payload: AnswerIn, self_review_id: int = id
     return _answer(saved, True)
 
 
-@router.get("/self-review/reviews/{self_review_id}/result", response={200: ResultOut, **DETAIL_ERRORS},
+@router.get("/self-review/reviews/{self_review_id}/result", response={200: SelfReviewResultOut, **DETAIL_ERRORS},
             summary="The summary per element and strand against the threshold, and the history")
 def result_get(request: HttpRequest, self_review_id: int = id_in_path()) -> Any:
     actor = actor_for(request)

@@ -114,7 +114,18 @@ def path_values(world) -> dict[str, list[int]]:
         "point_id": [AssessmentPoint.objects.get(institution=world.institutions["a1"], name="Autumn").pk, MISSING_ID],
         "cycle_id": [ReportCycle.objects.get(institution=world.institutions["a1"], name="Year 10 spring").pk, MISSING_ID],
         "report_id": [PublishedReport.objects.get(learner=learner).pk, MISSING_ID],
+        **_selfreview_values(world),
     }
+
+
+def _selfreview_values(world) -> dict[str, list[int]]:
+    from commonroom.selfreview.models import Aspect, Framework
+    from commonroom.selfreview.testing_world import review_named
+
+    schools = Framework.objects.get(slug="schools", version=1)
+    return {"framework_version_id": [schools.pk, MISSING_ID],
+            "self_review_id": [review_named(world, "a1.current").pk, MISSING_ID],
+            "framework_aspect_id": [Aspect.objects.get(element__framework=schools, code="2a-1").pk, MISSING_ID]}
 
 
 def client_for(world, persona: str, *, enforce_csrf: bool = False) -> Client:
@@ -151,6 +162,9 @@ BODIES = {
     # CTF exchange (JSON carries no file: the import answers 422 to those who may import)
     ("post", "/api/v1/institutions/{institution_id}/ctf/import"): {"dry_run": True},
     ("post", "/api/v1/institutions/{institution_id}/ctf/export"): {"learner_ids": [1], "qualifier": "full"},
+    # Self-review: a save from version 0 of an answer already saved answers the declared 409
+    ("post", "/api/v1/self-review/reviews"): {"institution_id": 1, "framework_id": 1},
+    ("put", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"): {"level": 3, "version": 0},
 }
 
 
