@@ -160,7 +160,7 @@ def _framework(fw: Framework, detail: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {"id": fw.pk, "slug": fw.slug, "version": fw.version, "name": fw.name, "audience": fw.audience,
                             "status": fw.status, "aspect_count": getattr(fw, "aspect_count", 0)}
     if detail:
-        elements = []
+        elements: list[dict[str, Any]] = []
         for element in fw.elements.all():
             strands = [{"code": s.code, "name": s.name, "aspects": [
                 {"id": a.pk, "code": a.code, "title": a.title, "threshold": a.threshold, "descriptors": a.descriptors}

@@ -193,8 +193,8 @@ def parse_framework(text: str, file: str) -> FrameworkData:
         if not found:
             raise FrameworkFileError(file, line, f"aspect code {code!r} must look like 1a-1")
         strand_code = f"{found.group(1)}{found.group(2)}"
-        strand = strands.get(strand_code)
-        if strand is None:
+        owner = strands.get(strand_code)
+        if owner is None:
             raise FrameworkFileError(file, line, f"aspect {code} belongs to strand {strand_code}, which the file does not define")
         title = _text(row.get("title"))
         if not title:
@@ -214,7 +214,7 @@ def parse_framework(text: str, file: str) -> FrameworkData:
         if extra:
             raise FrameworkFileError(file, lines.key_after(f"level.{extra[0]}", line),
                                      f"aspect {code} has a level {extra[0]} outside the scale (1 to 5)")
-        strand.aspects.append(AspectData(code=code, title=title, threshold=threshold,
+        owner.aspects.append(AspectData(code=code, title=title, threshold=threshold,
                                          descriptors={key: _text(levels[key]) for key in LEVEL_KEYS}))
     empty = [s.code for s in strands.values() if not s.aspects]
     if empty:

@@ -21,7 +21,16 @@ from commonroom.common.dates import in_force, today
 from commonroom.organisations.models import Institution
 from commonroom.people.models import Person
 from commonroom.selfreview.loader import FRAMEWORK_DIR, FrameworkData, FrameworkFileError, read_framework_file
-from commonroom.selfreview.models import LEVELS, Aspect, AspectAnswer, Element, ElementAssignment, Framework, Review, Strand
+from commonroom.selfreview.models import (
+    LEVELS,
+    Aspect,
+    AspectAnswer,
+    Element,
+    ElementAssignment,
+    Framework,
+    Review,
+    Strand,
+)
 
 # --- Frameworks -------------------------------------------------------------------------------
 
@@ -110,6 +119,7 @@ def review_start(*, actor: Actor, institution: Institution, framework: Framework
     if framework.is_withdrawn:
         raise ValidationError({"framework": _("This version has been withdrawn: choose a published one.")})
     started_on = started_on or today()
+    assert actor.person_id is not None  # leaders are people
     with transaction.atomic():
         review = Review.objects.create(
             institution=institution, framework=framework, started_by_id=actor.person_id, started_on=started_on,
@@ -136,6 +146,7 @@ def colleagues_of(institution_id: int) -> list[Person]:
 def element_assign(*, actor: Actor, review: Review, element: Element, person: Person | None) -> ElementAssignment | None:
     """Assign an element to a colleague (``person=None`` removes the assignment)."""
     require(actor, "edit", review)
+    assert actor.person_id is not None  # leaders are people
     if element.framework_id != review.framework_id:
         raise ValidationError({"element": _("That element is not part of this review's framework.")})
     with transaction.atomic():

@@ -154,8 +154,10 @@ def _result_context(request: HttpRequest, pk: int) -> dict:  # type: ignore[type
     numbers = [e.element.number for e in data.elements]
     first = history[0].by_element if history else {}
     current = next((row.by_element for row in history if row.review.pk == data.review.pk), {})
-    travelled = {n: (round(first[n] - current[n], 1) if first.get(n) is not None and current.get(n) is not None else None)
-                 for n in numbers}
+    travelled: dict[int, float | None] = {}
+    for n in numbers:
+        before, now = first.get(n), current.get(n)
+        travelled[n] = round(before - now, 1) if before is not None and now is not None else None
     return {"data": data, "history": history, "radar": selectors.radar(data.elements, previous), "numbers": numbers,
             "travelled": travelled, "previous": earlier[-1] if earlier else None}
 
