@@ -14,4 +14,5 @@ urlpatterns = [
     path("self-review/reviews/<int:pk>/complete/", views.review_complete, name="review_complete"),
     path("self-review/reviews/<int:pk>/result/", views.result, name="result"),
     path("self-review/reviews/<int:pk>/result.csv", views.result_csv, name="result_csv"),
+    path("self-review/reviews/<int:pk>/result.pdf", views.result_pdf, name="result_pdf"),
 ]

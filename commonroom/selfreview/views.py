@@ -168,6 +168,19 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def result_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from commonroom.selfreview.pdf import render_result_pdf
+
+    context = _result_context(request, pk)
+    data = context["data"]
+    previous = context["previous"].by_element if context["previous"] else None
+    response = HttpResponse(render_result_pdf(data, context["history"], previous), content_type="application/pdf")
+    name = slugify(f"{data.review.institution.name} {data.review.title}") or "review"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@login_required
 def result_csv(request: HttpRequest, pk: int) -> HttpResponse:
     data = selectors.review_view(actor_for(request), pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

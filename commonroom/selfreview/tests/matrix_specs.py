@@ -54,6 +54,7 @@ PAGE_SPECS = {
     "selfreview:review_complete": Spec(_review_url("complete/"), oracle.may_manage_review, REVIEWS),
     "selfreview:result": Spec(_review_url("result/"), oracle.may_view_review, REVIEWS),
     "selfreview:result_csv": Spec(lambda w, t: f"/self-review/reviews/{_review(w, t)}/result.csv", oracle.may_view_review, REVIEWS),
+    "selfreview:result_pdf": Spec(lambda w, t: f"/self-review/reviews/{_review(w, t)}/result.pdf", oracle.may_view_review, REVIEWS),
 }
 
 _ROOT = "/api/v1/self-review"

@@ -173,6 +173,14 @@ def test_result_page_chart_table_history_and_csv(world, client) -> None:  # type
     assert row[6] == "3" and row[7] == "3" and row[8] == "yes" and row[9].startswith("'=")
 
 
+def test_result_as_pdf(world, client) -> None:  # type: ignore[no-untyped-def]
+    review = review_named(world, "a1.current")
+    client.force_login(world.users["a1.head"])
+    response = client.get(f"/self-review/reviews/{review.pk}/result.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and len(response.content) > 2000
+
+
 def test_api_answers_with_versions(world, client) -> None:  # type: ignore[no-untyped-def]
     answer = _answer(world, "a1.current", "2c-1")
     url = f"/api/v1/self-review/reviews/{answer.review_id}/answers/{answer.aspect_id}"
