@@ -233,7 +233,7 @@ def review_complete(*, actor: Actor, review: Review, completed_on: datetime.date
     missing = list(review.answers.filter(level__isnull=True).values_list("aspect__code", flat=True)[:6])
     if missing:
         raise ValidationError(_("Choose a level for every aspect first. Still to do: %(codes)s") % {
-            "codes": ", ".join(missing) + (" ..." if len(missing) > 5 else "")})
+            "codes": ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")})
     with transaction.atomic():
         updated = Review.objects.filter(pk=review.pk, status=Review.Status.IN_PROGRESS).update(
             status=Review.Status.COMPLETED, completed_on=completed_on or today(), completed_by_id=actor.person_id)
