@@ -62,6 +62,15 @@ EXPECTED_OPERATIONS = {
     # CTF exchange
     ("post", "/api/v1/institutions/{institution_id}/ctf/import"),
     ("post", "/api/v1/institutions/{institution_id}/ctf/export"),
+    # Self-review
+    ("get", "/api/v1/self-review/frameworks"),
+    ("get", "/api/v1/self-review/frameworks/{framework_version_id}"),
+    ("get", "/api/v1/self-review/reviews"),
+    ("post", "/api/v1/self-review/reviews"),
+    ("get", "/api/v1/self-review/reviews/{self_review_id}"),
+    ("get", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"),
+    ("put", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"),
+    ("get", "/api/v1/self-review/reviews/{self_review_id}/result"),
 }
 
 
