@@ -32,6 +32,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/groups/{group_id}"),
     ("get", "/api/v1/learners"),
     ("get", "/api/v1/learners/{learner_id}"),
+    ("get", "/api/v1/learners/{learner_id}/access-log"),
     ("get", "/api/v1/groups/{group_id}/register"),
     ("put", "/api/v1/groups/{group_id}/register"),
     ("get", "/api/v1/attendance/marks/{mark_id}"),
@@ -81,6 +82,15 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/detail-changes/{detail_change_id}/approve"),
     ("post", "/api/v1/detail-changes/{detail_change_id}/reject"),
     ("get", "/api/v1/institutions/{institution_id}/parents/uptake"),
+    # Self-review
+    ("get", "/api/v1/self-review/frameworks"),
+    ("get", "/api/v1/self-review/frameworks/{framework_version_id}"),
+    ("get", "/api/v1/self-review/reviews"),
+    ("post", "/api/v1/self-review/reviews"),
+    ("get", "/api/v1/self-review/reviews/{self_review_id}"),
+    ("get", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"),
+    ("put", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"),
+    ("get", "/api/v1/self-review/reviews/{self_review_id}/result"),
 }
 
 

@@ -117,12 +117,23 @@ def path_values(world) -> dict[str, list[int]]:
         "point_id": [AssessmentPoint.objects.get(institution=world.institutions["a1"], name="Autumn").pk, MISSING_ID],
         "cycle_id": [ReportCycle.objects.get(institution=world.institutions["a1"], name="Year 10 spring").pk, MISSING_ID],
         "report_id": [PublishedReport.objects.get(learner=learner).pk, MISSING_ID],
+        **_selfreview_values(world),
     }
     # Later apps add their own path parameters (``contract_path_values(world)`` in their matrix_specs).
     for module in app_spec_modules():
         if hasattr(module, "contract_path_values"):
             values.update(module.contract_path_values(world))
     return values
+
+
+def _selfreview_values(world) -> dict[str, list[int]]:
+    from commonroom.selfreview.models import Aspect, Framework
+    from commonroom.selfreview.testing_world import review_named
+
+    schools = Framework.objects.get(slug="schools", version=1)
+    return {"framework_version_id": [schools.pk, MISSING_ID],
+            "self_review_id": [review_named(world, "a1.current").pk, MISSING_ID],
+            "framework_aspect_id": [Aspect.objects.get(element__framework=schools, code="2a-1").pk, MISSING_ID]}
 
 
 def client_for(world, persona: str, *, enforce_csrf: bool = False) -> Client:
@@ -164,6 +175,9 @@ BODIES = {
     ("put", "/api/v1/institutions/{institution_id}/alerts"): {"offered": ["absence"], "absence_recipients": "priority_one",
                                                            "min_incident_severity": 3, "retry_limit": 5},
     ("post", "/api/v1/alerts/deliveries/{delivery_id}/retry"): {},
+    # Self-review: a save from version 0 of an answer already saved answers the declared 409
+    ("post", "/api/v1/self-review/reviews"): {"institution_id": 1, "framework_id": 1},
+    ("put", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"): {"level": 3, "version": 0},
 }
 # Later apps add bodies for their own writes (``CONTRACT_BODIES`` in their matrix_specs).
 for _module in app_spec_modules():
