@@ -227,7 +227,7 @@ def child_page(actor: Actor, learner_id: Any) -> ChildPage:
 
     # Upcoming events for the child's school and groups.
     group_ids = [g.pk for g in all_groups]
-    for event in events_for_learner(actor, learner, institution_ids, group_ids, on).order_by(
+    for event in events_for_learner(actor, learner, institution_ids, group_ids, on).prefetch_related("groups").order_by(
             "start_date", "starts_at", "title")[:UPCOMING_EVENTS * 2]:
         if len(sections[event.institution_id].events) < UPCOMING_EVENTS:
             sections[event.institution_id].events.append(event)
