@@ -114,7 +114,14 @@ def path_values(world) -> dict[str, list[int]]:
         "point_id": [AssessmentPoint.objects.get(institution=world.institutions["a1"], name="Autumn").pk, MISSING_ID],
         "cycle_id": [ReportCycle.objects.get(institution=world.institutions["a1"], name="Year 10 spring").pk, MISSING_ID],
         "report_id": [PublishedReport.objects.get(learner=learner).pk, MISSING_ID],
+        "event_id": [_family_event_id(), MISSING_ID],
     }
+
+
+def _family_event_id() -> int:
+    from commonroom.family.models import Event
+
+    return Event.objects.get(title="Form A trip").pk
 
 
 def client_for(world, persona: str, *, enforce_csrf: bool = False) -> Client:
@@ -151,6 +158,10 @@ BODIES = {
     # CTF exchange (JSON carries no file: the import answers 422 to those who may import)
     ("post", "/api/v1/institutions/{institution_id}/ctf/import"): {"dry_run": True},
     ("post", "/api/v1/institutions/{institution_id}/ctf/export"): {"learner_ids": [1], "qualifier": "full"},
+    # The parent portal
+    ("post", "/api/v1/institutions/{institution_id}/events"): {"title": "Contract", "start_date": "2030-01-03"},
+    ("put", "/api/v1/events/{event_id}"): {"title": "Contract", "start_date": "2030-01-03"},
+    ("post", "/api/v1/calendar-feed"): {},
 }
 
 
