@@ -91,6 +91,17 @@ class EventOut(Schema):
     published: bool
 
 
+class ChildEventOut(Schema):
+    id: int
+    title: str
+    description: str
+    all_day: bool
+    start_date: datetime.date
+    end_date: datetime.date
+    starts_at: datetime.datetime | None
+    ends_at: datetime.datetime | None
+
+
 class SchoolOut(Schema):
     institution_id: int
     name: str
@@ -107,7 +118,7 @@ class SchoolOut(Schema):
     progress: list[SubjectOut]
     sen: SenOut | None
     reports: list[ReportOut]
-    events: list[EventOut]
+    events: list[ChildEventOut]
 
 
 class ChildOut(Schema):
@@ -162,7 +173,9 @@ def _school_out(section: selectors.SchoolSection) -> dict[str, Any]:
         if section.sen else None,
         "reports": [{"id": r.pk, "name": r.cycle.name, "issued_at": r.issued_at, "html_url": f"/reports/{r.pk}/",
                      "pdf_url": f"/reports/{r.pk}/?format=pdf"} for r in section.reports],
-        "events": [_event_out(e) for e in section.events],
+        "events": [{"id": e.pk, "title": e.title, "description": e.description, "all_day": e.all_day,
+                    "start_date": e.start_date, "end_date": e.end_date, "starts_at": e.starts_at, "ends_at": e.ends_at}
+                   for e in section.events],
     }
 
 

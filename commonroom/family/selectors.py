@@ -211,14 +211,14 @@ def child_page(actor: Actor, learner_id: Any) -> ChildPage:
     # SEN: the family summary, when the school shares it, and the reviews it shares.
     sen_rule = (rule_for(SenRecord, "view_family").q(actor) | rule_for(SenRecord, "view_summary").q(actor)
                 | rule_for(SenRecord, "view").q(actor))
-    records = list(SenRecord.objects.filter(sen_rule).filter(learner=learner, institution_id__in=institution_ids,
-                                                             share_with_family=True))
-    for record in records:
+    shared = SenRecord.objects.filter(sen_rule).filter(learner=learner, institution_id__in=institution_ids,
+                                                      share_with_family=True)
+    for record in shared:
         sections[record.institution_id].sen = record
-    if records:
-        for review in (SenReview.objects.filter(record__in=records, shared_with_family=True, held_on__isnull=False)
-                       .order_by("-held_on")):
-            sections[review.institution_id].sen_reviews.append(review)
+    # Always one query (a subquery on the shared records), so the count does not depend on there being any.
+    for review in (SenReview.objects.filter(record__in=shared.values("pk"), shared_with_family=True, held_on__isnull=False)
+                   .order_by("-held_on")):
+        sections[review.institution_id].sen_reviews.append(review)
 
     # Published reports, from the school that issued them.
     for report in (visible(actor, PublishedReport).filter(learner=learner, institution_id__in=institution_ids)
@@ -227,7 +227,7 @@ def child_page(actor: Actor, learner_id: Any) -> ChildPage:
 
     # Upcoming events for the child's school and groups.
     group_ids = [g.pk for g in all_groups]
-    for event in events_for_learner(actor, learner, institution_ids, group_ids, on).prefetch_related("groups").order_by(
+    for event in events_for_learner(actor, learner, institution_ids, group_ids, on).order_by(
             "start_date", "starts_at", "title")[:UPCOMING_EVENTS * 2]:
         if len(sections[event.institution_id].events) < UPCOMING_EVENTS:
             sections[event.institution_id].events.append(event)
