@@ -57,7 +57,7 @@ def test_the_page_shows_what_the_family_may_see(client, world) -> None:
     assert "Effort" not in page  # staff-only aspect
     report = PublishedReport.objects.get(learner=world.learners["a1.learnerA1"])
     assert f"/reports/{report.pk}/" in page and f"/reports/{report.pk}/?format=pdf" in page
-    assert "<svg" in page and "Week beginning" in page
+    assert "<svg" in page and "Week of" in page
 
 
 def test_todays_marks_and_this_terms_percentage(client, world) -> None:
