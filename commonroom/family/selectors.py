@@ -20,7 +20,7 @@ from commonroom.authz import audit
 from commonroom.authz.actor import Actor
 from commonroom.authz.api import get_for, visible
 from commonroom.authz.registry import rule_for
-from commonroom.common.dates import in_force, today
+from commonroom.common.dates import in_force
 from commonroom.family.models import CalendarFeed, Event, SchoolContact
 from commonroom.organisations.models import Institution, Term
 from commonroom.people.models import Enrolment, Group, GroupMembership, GroupStaff, Learner
@@ -164,11 +164,11 @@ def child_page(actor: Actor, learner_id: Any) -> ChildPage:
             in_term |= Q(institution_id=inst_id, date__gte=term.start_date, date__lte=min(term.end_date, on))
         weekly = (marks.filter(in_term).order_by().annotate(week=TruncWeek("date"))
                   .values("institution_id", "week").annotate(**_counts()).order_by("week"))
-        for row in weekly:
-            week = row["week"]
+        for counts in weekly:
+            week = counts["week"]
             week = week.date() if isinstance(week, datetime.datetime) else week
-            figures = Figures.of(row)
-            section = sections[row["institution_id"]]
+            figures = Figures.of(counts)
+            section = sections[counts["institution_id"]]
             section.weeks.append({"week": week, "figures": figures})
             total = section.term_figures
             section.term_figures = Figures(total.possible + figures.possible, total.attended + figures.attended,
@@ -181,11 +181,12 @@ def child_page(actor: Actor, learner_id: Any) -> ChildPage:
     involvement = (visible(actor, IncidentLearner)
                    .filter(learner=learner, institution_id__in=institution_ids, incident__occurred_at__date__gte=since)
                    .select_related("incident__category").order_by("-incident__occurred_at")[:RECENT_BEHAVIOUR * 4])
-    for row in involvement:
-        items = sections[row.institution_id].behaviour
+    for part in involvement:
+        items = sections[part.institution_id].behaviour
         if len([i for i in items if i.kind == "incident"]) < RECENT_BEHAVIOUR:
-            items.append(BehaviourItem(timezone_date(row.incident.occurred_at), "incident", row.incident.category.name,
-                                       row.points, role=row.get_role_display(), severity=row.incident.get_severity_display()))
+            items.append(BehaviourItem(timezone_date(part.incident.occurred_at), "incident", part.incident.category.name,
+                                       part.points, role=part.get_role_display(),
+                                       severity=part.incident.get_severity_display()))
     rewards = (visible(actor, Reward).filter(learner=learner, institution_id__in=institution_ids, awarded_on__gte=since)
                .select_related("category").order_by("-awarded_on", "-id")[:RECENT_BEHAVIOUR * 4])
     for reward in rewards:
@@ -301,7 +302,8 @@ def feed_items(actor: Actor) -> list[FeedItem]:
     from django.utils import timezone
 
     on = actor.on
-    learner_ids = sorted(set(actor.cared_for_learner_ids) | ({actor.person_id} if actor.is_learner else set()))
+    own: set[int] = {actor.person_id} if actor.person_id is not None and actor.is_learner else set()
+    learner_ids = sorted(set(actor.cared_for_learner_ids) | own)
     if not learner_ids:
         return []
     enrolments = list(Enrolment.objects.filter(in_force(on=on), learner_id__in=learner_ids).select_related("institution"))

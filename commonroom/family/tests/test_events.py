@@ -80,3 +80,16 @@ def test_school_contact_details_show_on_the_child_page(client, world) -> None:
     client.force_login(world.users["parent.two"])
     summary = client.get(f"/api/v1/children/{world.learners['b1.learnerA1'].pk}").json()
     assert summary["schools"][0]["phone"] == "0111 222333" and summary["schools"][0]["name"] == inst.name
+
+
+def test_demo_hook_writes_events_per_school(world) -> None:
+    from types import SimpleNamespace
+
+    from commonroom.family.demo import write_demo
+
+    year = world.groups["a1.year10"]
+    plan = SimpleNamespace(institutions=[SimpleNamespace(id=world.institutions["a1"].pk, groups=[
+        SimpleNamespace(kind="year", name=year.name, id=year.pk)])])
+    assert write_demo(plan, today(), 2026) == "4 school events"
+    trip = Event.objects.get(title="Year 10 trip")
+    assert list(trip.groups.all()) == [year] and not trip.whole_school
