@@ -6,7 +6,7 @@
     .venv/bin/python benchmarks/run.py --size school --scenario home_pages --repeat 50
 
 Databases are kept between runs: var/bench-<size>.sqlite3, or the PostgreSQL database
-commonroom_bench_<size> on $BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432).
+commonroom_bench_<size> on $BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432; $BENCH_POSTGRES_DB names another database).
 Server time is measured in-process around Django's request handling (no network), so it is
 the time the server spends on a request; figures are for comparison between runs on one machine.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SCENARIOS = ["home_pages", "attendance", "imports", "assessment", "oneroster", "ctf", "alerts"]
+SCENARIOS = ["home_pages", "attendance", "imports", "assessment", "oneroster", "ctf", "alerts", "family"]
 
 
 def configure(size: str, database: str) -> str:
@@ -33,7 +33,7 @@ def configure(size: str, database: str) -> str:
         url = f"sqlite:///{ROOT / 'var' / f'bench-{size}.sqlite3'}"
     else:
         server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-        name = f"commonroom_bench_{size}"
+        name = os.environ.get("BENCH_POSTGRES_DB") or f"commonroom_bench_{size}"
         import psycopg
 
         with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:

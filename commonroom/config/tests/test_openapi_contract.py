@@ -118,6 +118,7 @@ def path_values(world) -> dict[str, list[int]]:
         "cycle_id": [ReportCycle.objects.get(institution=world.institutions["a1"], name="Year 10 spring").pk, MISSING_ID],
         "report_id": [PublishedReport.objects.get(learner=learner).pk, MISSING_ID],
         **_selfreview_values(world),
+        "event_id": [_family_event_id(), MISSING_ID],
     }
     # Later apps add their own path parameters (``contract_path_values(world)`` in their matrix_specs).
     for module in app_spec_modules():
@@ -134,6 +135,12 @@ def _selfreview_values(world) -> dict[str, list[int]]:
     return {"framework_version_id": [schools.pk, MISSING_ID],
             "self_review_id": [review_named(world, "a1.current").pk, MISSING_ID],
             "framework_aspect_id": [Aspect.objects.get(element__framework=schools, code="2a-1").pk, MISSING_ID]}
+
+
+def _family_event_id() -> int:
+    from commonroom.family.models import Event
+
+    return Event.objects.get(title="Form A trip").pk
 
 
 def client_for(world, persona: str, *, enforce_csrf: bool = False) -> Client:
@@ -178,6 +185,10 @@ BODIES = {
     # Self-review: a save from version 0 of an answer already saved answers the declared 409
     ("post", "/api/v1/self-review/reviews"): {"institution_id": 1, "framework_id": 1},
     ("put", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"): {"level": 3, "version": 0},
+    # The parent portal
+    ("post", "/api/v1/institutions/{institution_id}/events"): {"title": "Contract", "start_date": "2030-01-03"},
+    ("put", "/api/v1/events/{event_id}"): {"title": "Contract", "start_date": "2030-01-03"},
+    ("post", "/api/v1/calendar-feed"): {},
 }
 # Later apps add bodies for their own writes (``CONTRACT_BODIES`` in their matrix_specs).
 for _module in app_spec_modules():

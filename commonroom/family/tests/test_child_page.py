@@ -1,0 +1,145 @@
+"""The child page: what it shows, to whom, from which school, audited once, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from commonroom.authz.models import AuditEvent
+from commonroom.common.dates import today
+from commonroom.records.models import (
+    AssessmentPoint,
+    AssessmentResult,
+    AttendanceMark,
+    BehaviourCategory,
+    Incident,
+    IncidentLearner,
+    PublishedReport,
+    ReportCycle,
+    Reward,
+)
+from commonroom.testing import oracle_family
+
+
+def _url(world, learner: str) -> str:
+    return f"/children/{world.learners[learner].pk}/"
+
+
+def test_parent_of_two_sees_both_children_each_with_their_school(client, world) -> None:
+    client.force_login(world.users["parent.two"])
+    page = client.get("/children/").content.decode()
+    for learner in ("a1.learnerA2", "b1.learnerA1"):
+        assert _url(world, learner) in page
+    assert world.institutions["a1"].name in page and world.institutions["b1"].name in page
+    home = client.get("/").content.decode()
+    assert _url(world, "a1.learnerA2") in home and "/children/" in home
+
+    a1_child = client.get(_url(world, "a1.learnerA2")).content.decode()
+    assert world.institutions["a1"].name in a1_child and world.institutions["b1"].name not in a1_child
+    assert "Form A trip" in a1_child and "Sports day" not in a1_child and "INSET" not in a1_child
+    assert "01234 567890" in a1_child  # a1's contact details
+    b1_child = client.get(_url(world, "b1.learnerA1")).content.decode()
+    assert world.institutions["b1"].name in b1_child and world.institutions["a1"].name not in b1_child
+    assert "Sports day" in b1_child and "Form A trip" not in b1_child
+
+
+def test_the_page_shows_what_the_family_may_see(client, world) -> None:
+    client.force_login(world.users["parent.a1"])
+    page = client.get(_url(world, "a1.learnerA1")).content.decode()
+    assert "Extra reading support each week" in page  # the shared SEN summary
+    assert "Reading age up a year" in page  # the shared review
+    assert "Dyslexia" not in page and "Reading intervention three times" not in page  # teachers' and SENCO's text
+    assert "Talking over the teacher" not in page  # the incident's description may name others
+    assert "Disrupting learning" in page and "Instigator".lower() in page.lower()
+    assert "Mathematics" in page and "Below target" in page
+    assert "Effort" not in page  # staff-only aspect
+    report = PublishedReport.objects.get(learner=world.learners["a1.learnerA1"])
+    assert f"/reports/{report.pk}/" in page and f"/reports/{report.pk}/?format=pdf" in page
+    assert "<svg" in page and "Week of" in page
+
+
+def test_todays_marks_and_this_terms_percentage(client, world) -> None:
+    learner = world.learners["a1.learnerA2"]
+    enrolment = learner.enrolments.get()
+    AttendanceMark.objects.create(institution_id=enrolment.institution_id, learner=learner, enrolment=enrolment,
+                                  date=today(), session="AM", code="/")
+    client.force_login(world.users["parent.two"])
+    page = client.get(_url(world, "a1.learnerA2")).content.decode()
+    assert "Present (morning)" in page
+    assert "100.0%" in page
+
+
+@pytest.mark.parametrize("persona", ["parent.barred", "nobody", "parent.a1", "la1.officer", "b1.head", "a1.teacher2"])
+def test_strangers_and_barred_get_404(client, world, persona: str) -> None:
+    learner = "a1.learnerA2" if persona == "parent.a1" else "a1.learnerA1"
+    assert not oracle_family.may_view_child_page(persona, learner)
+    client.force_login(world.users[persona])
+    assert client.get(_url(world, learner)).status_code == 404
+    assert client.get(f"/api/v1/children/{world.learners[learner].pk}").status_code == 404
+
+
+def test_each_view_is_audited_once(client, world) -> None:
+    client.force_login(world.users["parent.a1"])
+    before = AuditEvent.objects.filter(learner=world.learners["a1.learnerA1"]).count()
+    client.get(_url(world, "a1.learnerA1"))
+    events = AuditEvent.objects.filter(learner=world.learners["a1.learnerA1"]).order_by("-pk")
+    assert events.count() == before + 1
+    assert events[0].action == "read.family_page" and events[0].actor_id == world.people["parent.a1"].pk
+
+
+def _pile_on(world, learner_key: str, inst_key: str, n: int) -> None:
+    """Many more marks, incidents, rewards, results and reports for one child."""
+    learner = world.learners[learner_key]
+    inst = world.institutions[inst_key]
+    enrolment = learner.enrolments.get()
+    day = today()
+    marks = []
+    while len(marks) < n * 2:
+        day -= datetime.timedelta(days=1)
+        if day.weekday() < 5 and not AttendanceMark.objects.filter(learner=learner, date=day).exists():
+            marks += [AttendanceMark(institution=inst, learner=learner, enrolment=enrolment, date=day, session=s,
+                                     code="/" if s == "AM" else "\\") for s in ("AM", "PM")]
+    AttendanceMark.objects.bulk_create(marks)
+    category = BehaviourCategory.objects.filter(institution=inst, kind="incident").first()
+    reward = BehaviourCategory.objects.filter(institution=inst, kind="reward").first()
+    teacher = world.people[f"{inst_key}.teacher"]
+    for i in range(n):
+        incident = Incident.objects.create(institution=inst, category=category, severity=1,
+                                           occurred_at=timezone.now() - datetime.timedelta(days=i + 1), location="x",
+                                           description="x", recorded_by=teacher)
+        IncidentLearner.objects.create(institution=inst, incident=incident, learner=learner, role="participant", points=1)
+        Reward.objects.create(institution=inst, category=reward, learner=learner, points=1,
+                              awarded_on=today() - datetime.timedelta(days=i), recorded_by=teacher)
+    point = AssessmentPoint.objects.get(institution=inst, name="Autumn")
+    template = AssessmentResult.objects.filter(institution=inst, point=point).first()
+    for i in range(n):
+        AssessmentResult.objects.create(institution=inst, learner=learner, point=point, aspect=template.aspect,
+                                        subject=f"Subject {i}", value="5", rank=5, group=template.group,
+                                        recorded_by=teacher)
+    year = point.academic_year
+    for i in range(n):
+        cycle = ReportCycle.objects.create(institution=inst, name=f"Extra {i}", academic_year=year,
+                                           deadline=today(), status="published", published_at=timezone.now())
+        PublishedReport.objects.create(institution=inst, cycle=cycle, learner=learner, issued_at=timezone.now(),
+                                       document={})
+
+
+@pytest.mark.parametrize("persona", ["parent.two", "a1.head", "a1.learnerA2"])
+def test_query_count_does_not_grow_with_the_data(client, world, django_assert_max_num_queries, persona: str) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.users[persona])
+    url = _url(world, "a1.learnerA2")
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    _pile_on(world, "a1.learnerA2", "a1", 25)
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url)
+    assert page.status_code == 200 and "Subject 24" in page.content.decode()
+    assert len(after) == len(before), [q["sql"][:120] for q in after.captured_queries]
+    with django_assert_max_num_queries(23):
+        client.get(url)
