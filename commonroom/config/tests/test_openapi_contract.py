@@ -114,7 +114,15 @@ def path_values(world) -> dict[str, list[int]]:
         "point_id": [AssessmentPoint.objects.get(institution=world.institutions["a1"], name="Autumn").pk, MISSING_ID],
         "cycle_id": [ReportCycle.objects.get(institution=world.institutions["a1"], name="Year 10 spring").pk, MISSING_ID],
         "report_id": [PublishedReport.objects.get(learner=learner).pk, MISSING_ID],
+        **_messaging_values(),
     }
+
+
+def _messaging_values() -> dict[str, list[int]]:
+    from commonroom.messaging.models import Broadcast, Conversation
+
+    return {"conversation_id": [Conversation.objects.get(subject="World: tutor").pk, MISSING_ID],
+            "broadcast_id": [Broadcast.objects.get(subject="World: form A trip").pk, MISSING_ID]}
 
 
 def client_for(world, persona: str, *, enforce_csrf: bool = False) -> Client:
@@ -151,6 +159,12 @@ BODIES = {
     # CTF exchange (JSON carries no file: the import answers 422 to those who may import)
     ("post", "/api/v1/institutions/{institution_id}/ctf/import"): {"dry_run": True},
     ("post", "/api/v1/institutions/{institution_id}/ctf/export"): {"learner_ids": [1], "qualifier": "full"},
+    # Messaging
+    ("post", "/api/v1/conversations"): {"learner_id": 1, "institution_id": 1, "addressed_to": "office",
+                                        "subject": "Contract", "body": "x"},
+    ("post", "/api/v1/conversations/{conversation_id}/messages"): {"body": "Contract reply"},
+    ("put", "/api/v1/conversations/{conversation_id}/handling"): {"status": "open", "assignee_id": None},
+    ("post", "/api/v1/broadcasts"): {"institution_id": 1, "group_id": 1, "subject": "Contract", "body": "x"},
 }
 
 
