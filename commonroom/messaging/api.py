@@ -217,7 +217,7 @@ def list_broadcasts(request: HttpRequest) -> Any:
     from commonroom.messaging.models import BroadcastRecipient
 
     actor = actor_for(request)
-    mine = BroadcastRecipient.objects.filter(broadcast=OuterRef("pk"), person_id=actor.person_id).values("read_at")[:1]
+    mine = BroadcastRecipient.objects.filter(broadcast=OuterRef("pk"), person_id=actor.person_id or 0).values("read_at")[:1]
     rows = (visible(actor, Broadcast).select_related("sender").annotate(my_read_at=Subquery(mine))
             .order_by("-sent_at", "-pk"))
     return [_broadcast_out(b, b.my_read_at) for b in rows]

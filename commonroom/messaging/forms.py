@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +36,7 @@ class StartForm(forms.Form):
     def __init__(self, *args: Any, options: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.options = {option.key: option for option in options}
-        self.fields["child"].choices = [
+        cast(forms.ChoiceField, self.fields["child"]).choices = [
             (option.key, f"{option.learner.person.full_name} – {option.institution.name}") for option in options]
         if len(options) == 1:
             self.fields["child"].initial = options[0].key
@@ -60,7 +60,7 @@ class ManageForm(forms.Form):
 
     def __init__(self, *args: Any, colleagues: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", _("Nobody")), *[(str(p.pk), p.full_name) for p in colleagues]]
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Nobody")), *[(str(p.pk), p.full_name) for p in colleagues]]
 
 
 class BroadcastForm(forms.Form):
@@ -73,8 +73,8 @@ class BroadcastForm(forms.Form):
 
     def __init__(self, *args: Any, groups: list[Any], learners: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [("", _("Choose a group")), *[(str(g.pk), g.name) for g in groups]]
-        self.fields["learners"].choices = [(str(learner.pk), learner.person.full_name) for learner in learners]
+        cast(forms.ChoiceField, self.fields["group"]).choices = [("", _("Choose a group")), *[(str(g.pk), g.name) for g in groups]]
+        cast(forms.ChoiceField, self.fields["learners"]).choices = [(str(learner.pk), learner.person.full_name) for learner in learners]
 
 
 class SettingsForm(forms.Form):

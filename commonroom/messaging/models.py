@@ -91,6 +91,9 @@ class MessageRead(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["message", "person"], name="messageread_once")]
 
+    def __str__(self) -> str:
+        return f"message {self.message_id} read by {self.person_id}"
+
 
 class Broadcast(InstitutionOwned):
     sender = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="broadcasts_sent")

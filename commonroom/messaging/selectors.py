@@ -161,7 +161,7 @@ def family_messages(actor: Actor) -> FamilyMessages:
     broadcasts sent to them, newest first. Staff see the conversations they started too (none, normally)."""
     conversations = list(visible(actor, Conversation).filter(started_by_id=actor.person_id)
                          .select_related("institution", "learner__person").order_by("-last_message_at", "-pk")[:200])
-    receipts = list(visible(actor, BroadcastRecipient).filter(person_id=actor.person_id)
+    receipts = list(visible(actor, BroadcastRecipient).filter(person_id=actor.person_id or 0)
                     .select_related("broadcast__institution").order_by("-broadcast__sent_at", "-pk")[:200])
     return FamilyMessages(conversations, receipts)
 
@@ -191,7 +191,7 @@ def broadcast_detail(actor: Actor, broadcast_id: Any, *, open_it: bool = True) -
     return view
 
 
-def institution_broadcasts(actor: Actor, institution_id: int) -> tuple[Institution, list[Broadcast]]:
+def institution_broadcasts(actor: Actor, institution_id: int) -> tuple[Institution, list[Any]]:
     """Broadcasts at the institution whose receipts the actor may see, with read and total counts."""
     institution = get_for(actor, Institution, institution_id, "messaging_broadcast")
     rows = list(visible(actor, Broadcast, "receipts").filter(institution=institution).select_related("sender", "group")

@@ -46,6 +46,13 @@ from commonroom.people.models import ContactLink, Enrolment, Group, GroupMembers
 Status = Conversation.Status
 
 
+def _me(actor: Actor) -> int:
+    """The acting person's id (services that write as a person are never called without one)."""
+    if actor.person_id is None:
+        raise NotFound()
+    return actor.person_id
+
+
 def _check_text(subject: str | None, body: str) -> tuple[str, str, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     clean_subject = clean_line(subject or "") if subject is not None else ""
@@ -124,14 +131,14 @@ def conversation_start(
     def write(stored: str | None) -> Conversation:
         now = timezone.now()
         conversation = Conversation.objects.create(
-            institution=institution, learner=learner, started_by_id=actor.person_id, addressed_to=addressed_to,
+            institution=institution, learner=learner, started_by_id=_me(actor), addressed_to=addressed_to,
             subject=clean_subject, status=Status.OPEN, last_message_at=now, unanswered_since=now,
         )
-        message = Message(institution=institution, conversation=conversation, author_id=actor.person_id,
+        message = Message(institution=institution, conversation=conversation, author_id=_me(actor),
                           from_family=True, body=clean_body)
         _attach(message, checked, stored)
         message.save()
-        MessageRead.objects.create(message=message, person_id=actor.person_id, read_at=now)
+        MessageRead.objects.create(message=message, person_id=_me(actor), read_at=now)
         audit.record(actor, "messaging.conversation_started", conversation, learner_id=learner.pk,
                      institution_id=institution.pk, detail={"addressed_to": addressed_to,
                                                             "attachment": bool(checked)})
@@ -158,11 +165,11 @@ def conversation_reply(
     def write(stored: str | None) -> Message:
         now = timezone.now()
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        message = Message(institution_id=locked.institution_id, conversation=locked, author_id=actor.person_id,
+        message = Message(institution_id=locked.institution_id, conversation=locked, author_id=_me(actor),
                           from_family=from_family, body=clean_body)
         _attach(message, checked, stored)
         message.save()
-        MessageRead.objects.create(message=message, person_id=actor.person_id, read_at=now)
+        MessageRead.objects.create(message=message, person_id=_me(actor), read_at=now)
         locked.last_message_at = now
         if from_family:
             locked.status = Status.OPEN
@@ -237,7 +244,7 @@ def conversation_mark_read(*, actor: Actor, conversation: Conversation) -> int:
                   .values_list("pk", flat=True))
     if unread:
         now = timezone.now()
-        MessageRead.objects.bulk_create([MessageRead(message_id=pk, person_id=actor.person_id, read_at=now)
+        MessageRead.objects.bulk_create([MessageRead(message_id=pk, person_id=_me(actor), read_at=now)
                                          for pk in unread], ignore_conflicts=True)
     return len(unread)
 
@@ -287,7 +294,7 @@ def broadcast_send(
         raise ValidationError({"group" if group is not None else "learners": [
             _("Nobody would receive this: none of these learners has a parent or carer who can be sent messages.")]})
     with transaction.atomic():
-        broadcast = Broadcast.objects.create(institution=institution, sender_id=actor.person_id, group=group,
+        broadcast = Broadcast.objects.create(institution=institution, sender_id=_me(actor), group=group,
                                              audience=audience[:200], subject=clean_subject, body=clean_body,
                                              sent_at=timezone.now())
         if group is None:
@@ -354,6 +361,14 @@ class PurgeReport:
     files: list[str] = field(default_factory=list)
 
 
+def _deleter(names: list[str]) -> Any:
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    return delete
+
+
 def messages_purge(*, actor: Actor, commit: bool = False, now: datetime.datetime | None = None) -> list[PurgeReport]:
     """Delete conversations closed longer ago than their institution's retention period, and broadcasts
     sent longer ago than it. Dry run unless ``commit``. Only the system (the ``purge_messages`` command)
@@ -393,6 +408,5 @@ def messages_purge(*, actor: Actor, commit: bool = False, now: datetime.datetime
                 "messages": report.messages, "attachments": report.attachments, "broadcasts": report.broadcasts,
                 "recipients": report.recipients, "learners": learner_ids,
             })
-            files = list(report.files)
-            transaction.on_commit(lambda files=files: [default_storage.delete(name) for name in files])
+            transaction.on_commit(_deleter(list(report.files)))
     return reports
