@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import datetime
-
 from typing import Any
 
 from django.utils import timezone
