@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
 from commonroom.authz.actor import actor_for
-from commonroom.authz.api import NotFound, get_for, visible
+from commonroom.authz.api import get_for, visible
 from commonroom.common.api_schemas import DETAIL_ERRORS, MAX_ID, WRITE_ERRORS, id_in_path, paginated
 from commonroom.messaging import selectors, services
 from commonroom.messaging.models import Broadcast, Conversation, Message
@@ -111,9 +111,7 @@ class ConversationIn(Schema):
 def create_conversation(request: HttpRequest, payload: ConversationIn) -> Any:
     actor = actor_for(request)
     learner = get_for(actor, Learner, payload.learner_id, "messaging_start")
-    institution = Institution.objects.filter(pk=payload.institution_id).first()
-    if institution is None:
-        raise NotFound()
+    institution = get_for(actor, Institution, payload.institution_id)
     try:
         conversation = services.conversation_start(actor=actor, learner=learner, institution=institution,
                                                    addressed_to=payload.addressed_to, subject=payload.subject,

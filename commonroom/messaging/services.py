@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commonroom.authz import audit
 from commonroom.authz.actor import Actor
@@ -283,7 +284,7 @@ def broadcast_send(
         if len(allowed) != len(wanted):
             errors["learners"] = [_("Choose learners at this school that you teach or look after.")]
         learners = allowed
-        audience = _("%(n)s hand-picked learners") % {"n": len(wanted)}
+        audience = ngettext("%(n)s hand-picked learner", "%(n)s hand-picked learners", len(wanted)) % {"n": len(wanted)}
     else:
         errors["group"] = [_("Choose a group, or pick learners.")]
         learners, audience = [], ""

@@ -216,6 +216,18 @@ def test_conversation_page_query_count(world, client, django_assert_max_num_quer
         assert client.get(url).status_code == 200
 
 
+def test_parent_messages_page_query_count(world, client, django_assert_max_num_queries):
+    client.force_login(world.users["parent.two"])
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/messages/").status_code == 200
+    pinned = len(few.captured_queries)
+    assert 0 < pinned <= 12
+    for i in range(15):
+        start(world, "parent.two", "b1.learnerA1", "b1", subject=f"More {i}")
+    with django_assert_max_num_queries(pinned):
+        assert "More 14" in client.get("/messages/").content.decode()
+
+
 # Attachments ---------------------------------------------------------------------------------------
 
 def test_a_png_called_pdf_is_refused_and_the_typed_message_kept(world, client):
@@ -357,7 +369,7 @@ def test_trip_list_and_who_may_broadcast(world):
     broadcast = services.broadcast_send(actor=office, institution=world.institutions["b1"], subject="Trip", body="x",
                                         learner_ids=[world.learners["b1.learnerA1"].pk])
     assert _recipients(broadcast) == {world.people["parent.two"].pk}
-    assert broadcast.audience == "1 hand-picked learners"
+    assert broadcast.audience == "1 hand-picked learner"
     with pytest.raises(ValidationError):  # a learner at another school
         services.broadcast_send(actor=office, institution=world.institutions["b1"], subject="Trip", body="x",
                                 learner_ids=[world.learners["a1.learnerA1"].pk])
