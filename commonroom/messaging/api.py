@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from commonroom.authz.actor import actor_for
@@ -118,7 +118,7 @@ def create_conversation(request: HttpRequest, payload: ConversationIn) -> Any:
                                                    body=payload.body)
     except ValidationError as error:
         raise _refuse(error) from None
-    return 201, _detail(request, conversation.pk)
+    return Status(201, _detail(request, conversation.pk))
 
 
 def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
@@ -150,7 +150,7 @@ def reply(request: HttpRequest, payload: ReplyIn, conversation_id: int = id_in_p
     except ValidationError as error:
         raise _refuse(error) from None
     message = Message.objects.select_related("author").prefetch_related("reads__person").get(pk=message.pk)
-    return 201, _message_out(message)
+    return Status(201, _message_out(message))
 
 
 class HandlingIn(Schema):
@@ -240,7 +240,7 @@ def create_broadcast(request: HttpRequest, payload: BroadcastIn) -> Any:
                                             body=payload.body, group=group, learner_ids=payload.learner_ids or None)
     except ValidationError as error:
         raise _refuse(error) from None
-    return 201, _receipts(request, broadcast.pk)
+    return Status(201, _receipts(request, broadcast.pk))
 
 
 def _receipts(request: HttpRequest, pk: int) -> dict[str, Any]:
