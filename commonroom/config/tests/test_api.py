@@ -15,6 +15,16 @@ from commonroom.identity.services import token_create, token_revoke
 
 BASE = "/api/v1"
 EXPECTED_OPERATIONS = {
+    # Messaging (commonroom/messaging/api.py)
+    ("get", "/api/v1/conversations"),
+    ("post", "/api/v1/conversations"),
+    ("get", "/api/v1/conversations/{conversation_id}"),
+    ("post", "/api/v1/conversations/{conversation_id}/messages"),
+    ("put", "/api/v1/conversations/{conversation_id}/handling"),
+    ("get", "/api/v1/broadcasts"),
+    ("post", "/api/v1/broadcasts"),
+    ("get", "/api/v1/broadcasts/{broadcast_id}"),
+    ("get", "/api/v1/broadcasts/{broadcast_id}/receipts"),
     ("get", "/api/v1/me"),
     # Alerts (commonroom/notifications/api.py)
     ("get", "/api/v1/alerts/preferences"),

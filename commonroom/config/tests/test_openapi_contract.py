@@ -119,6 +119,7 @@ def path_values(world) -> dict[str, list[int]]:
         "report_id": [PublishedReport.objects.get(learner=learner).pk, MISSING_ID],
         **_selfreview_values(world),
         "event_id": [_family_event_id(), MISSING_ID],
+        **_messaging_values(),
     }
     # Later apps add their own path parameters (``contract_path_values(world)`` in their matrix_specs).
     for module in app_spec_modules():
@@ -141,6 +142,13 @@ def _family_event_id() -> int:
     from commonroom.family.models import Event
 
     return Event.objects.get(title="Form A trip").pk
+
+
+def _messaging_values() -> dict[str, list[int]]:
+    from commonroom.messaging.models import Broadcast, Conversation
+
+    return {"conversation_id": [Conversation.objects.get(subject="World: tutor").pk, MISSING_ID],
+            "broadcast_id": [Broadcast.objects.get(subject="World: form A trip").pk, MISSING_ID]}
 
 
 def client_for(world, persona: str, *, enforce_csrf: bool = False) -> Client:
@@ -189,6 +197,12 @@ BODIES = {
     ("post", "/api/v1/institutions/{institution_id}/events"): {"title": "Contract", "start_date": "2030-01-03"},
     ("put", "/api/v1/events/{event_id}"): {"title": "Contract", "start_date": "2030-01-03"},
     ("post", "/api/v1/calendar-feed"): {},
+    # Messaging
+    ("post", "/api/v1/conversations"): {"learner_id": 1, "institution_id": 1, "addressed_to": "office",
+                                        "subject": "Contract", "body": "x"},
+    ("post", "/api/v1/conversations/{conversation_id}/messages"): {"body": "Contract reply"},
+    ("put", "/api/v1/conversations/{conversation_id}/handling"): {"status": "open", "assignee_id": None},
+    ("post", "/api/v1/broadcasts"): {"institution_id": 1, "group_id": 1, "subject": "Contract", "body": "x"},
 }
 # Later apps add bodies for their own writes (``CONTRACT_BODIES`` in their matrix_specs).
 for _module in app_spec_modules():
