@@ -101,6 +101,15 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"),
     ("put", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"),
     ("get", "/api/v1/self-review/reviews/{self_review_id}/result"),
+    # The parent portal: the child page, events, the calendar feed
+    ("get", "/api/v1/children"),
+    ("get", "/api/v1/children/{learner_id}"),
+    ("get", "/api/v1/institutions/{institution_id}/events"),
+    ("post", "/api/v1/institutions/{institution_id}/events"),
+    ("put", "/api/v1/events/{event_id}"),
+    ("delete", "/api/v1/events/{event_id}"),
+    ("post", "/api/v1/calendar-feed"),
+    ("delete", "/api/v1/calendar-feed"),
 }
 
 
