@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -182,6 +183,11 @@ def conversation_reply(
         locked.save(update_fields=["last_message_at", "status", "unanswered_since", "closed_at", "updated_at"])
         audit.record(actor, "messaging.replied", locked, learner_id=locked.learner_id, institution_id=locked.institution_id,
                      detail={"from_family": from_family, "attachment": bool(checked), "status": locked.status})
+        if not from_family:
+            _alert_family(kind_key=f"message:{message.pk}", learner_ids=[locked.learner_id],
+                          institution_id=locked.institution_id, person_ids=[locked.started_by_id],
+                          subject=_("Reply from school: %(subject)s") % {"subject": locked.subject}, body=clean_body,
+                          link_path=reverse("messaging:conversation_detail", args=[locked.pk]))
         conversation.status, conversation.unanswered_since = locked.status, locked.unanswered_since
         conversation.closed_at, conversation.last_message_at = locked.closed_at, locked.last_message_at
         return message
@@ -304,7 +310,21 @@ def broadcast_send(
             BroadcastRecipient(institution=institution, broadcast=broadcast, person_id=pk) for pk in recipients)
         audit.record(actor, "messaging.broadcast_sent", broadcast, institution_id=institution.pk,
                      detail={"group": group.pk if group else None, "learners": len(learners), "recipients": len(recipients)})
+        _alert_family(kind_key=f"broadcast:{broadcast.pk}", learner_ids=learners, institution_id=institution.pk,
+                      person_ids=list(recipients), subject=clean_subject, body=clean_body,
+                      link_path=reverse("messaging:broadcast_detail", args=[broadcast.pk]))
     return broadcast
+
+
+def _alert_family(*, kind_key: str, learner_ids: list[int], institution_id: int, person_ids: list[int], subject: str,
+                  body: str, link_path: str) -> None:
+    """A message from school: alert these people (by the channels they chose, if the school offers the
+    alert) once the message has committed. The alerts app decides who may be told (docs/alerts.md)."""
+    from commonroom.notifications.models import AlertKind
+    from commonroom.notifications.services import alert_contacts
+
+    alert_contacts(kind=AlertKind.MESSAGE, learner=None, learners=learner_ids, institution=institution_id,
+                   subject=subject, body=body, link_path=link_path, key=kind_key, only_contact_ids=person_ids)
 
 
 def broadcast_open(*, actor: Actor, broadcast: Broadcast) -> BroadcastRecipient | None:

@@ -150,8 +150,12 @@ def preferences_save(*, actor: Actor, choices: dict[str, tuple[bool, bool]]) -> 
 
 # Making alerts.
 
-def _wanted_links(kind: str, settings: AlertSettings, learner_ids: Sequence[int]) -> list[ContactLink]:
+def _wanted_links(
+    kind: str, settings: AlertSettings, learner_ids: Sequence[int], only_contact_ids: Sequence[int] | None = None,
+) -> list[ContactLink]:
     links = ContactLink.objects.filter(in_force(), learner_id__in=list(learner_ids), access_barred=False)
+    if only_contact_ids is not None:
+        links = links.filter(contact_id__in=list(only_contact_ids))
     if kind == AlertKind.ABSENCE:
         if settings.absence_recipients == AlertSettings.AbsenceRecipients.PRIORITY_ONE:
             links = links.filter(priority=1)
@@ -184,17 +188,18 @@ def _address(channel: str, person: Person) -> tuple[str, str]:
 
 def create_alerts(
     *, kind: str, institution_id: int, learner_ids: Sequence[int], key_for: Callable[[int], str], compose: Composer,
-    link_path: str = "",
+    link_path: str = "", only_contact_ids: Sequence[int] | None = None,
 ) -> list[int]:
     """Make the deliveries for one event and queue them (after commit). Returns the ids of new queued rows.
 
     The caller gives the learners concerned, the idempotency key for each learner and the wording.
-    Everything about who is told, and on which channel, is decided here.
+    Everything about who is told, and on which channel, is decided here. ``only_contact_ids`` narrows the
+    contacts to those people (a reply goes to the parent in the conversation, not to every contact).
     """
     settings = settings_for(institution_id)
     if not settings.offers(kind) or not learner_ids:
         return []
-    links = _wanted_links(kind, settings, learner_ids)
+    links = _wanted_links(kind, settings, learner_ids, only_contact_ids)
     if not links:
         return []
     school = Institution.objects.filter(pk=institution_id).values_list("name", flat=True).first() or ""
@@ -287,18 +292,25 @@ def may_manage(actor: Actor, institution: Institution) -> bool:
 
 def alert_contacts(
     *, kind: str, learner: Any, institution: Any, subject: str, body: str, link_path: str, key: str,
+    only_contact_ids: Sequence[int] | None = None, learners: Sequence[Any] | None = None,
 ) -> None:
     """Tell a learner's contacts about something (for example a message from school), when the
     transaction commits. ``key`` identifies the event: the same key never alerts the same person twice.
-    The text message carries the subject and the link only; the email the body too."""
+    The text message carries the subject and the link only; the email the body too.
+
+    ``only_contact_ids`` narrows who is told to those people (still only contacts whose link allows it);
+    ``learners`` (instead of ``learner``) tells the contacts of several learners once each (a broadcast).
+    """
     from commonroom.notifications.tasks import alert_task
 
     if kind not in AlertKind.values:
         raise ValueError(f"unknown alert kind {kind!r}")
-    learner_id, institution_id = getattr(learner, "pk", learner), getattr(institution, "pk", institution)
+    learner_ids = sorted({getattr(one, "pk", one) for one in (learners if learners is not None else [learner])})
+    institution_id = getattr(institution, "pk", institution)
+    only = sorted(set(only_contact_ids)) if only_contact_ids is not None else None
     transaction.on_commit(lambda: alert_task.enqueue(
-        kind=kind, learner_id=learner_id, institution_id=institution_id, subject=subject[:200], body=body[:5000],
-        link_path=link_path, key=key))
+        kind=kind, learner_ids=learner_ids, institution_id=institution_id, subject=subject[:200], body=body[:5000],
+        link_path=link_path, key=key, only_contact_ids=only))
 
 
 def absence_alerts_on_commit(*, institution_id: int, day: datetime.date, session: str, learner_ids: Sequence[int]) -> None:

@@ -183,8 +183,9 @@ def incident_alerts(*, incident_id: int) -> int:
 
 
 @task()
-def alert_task(*, kind: str, learner_id: int, institution_id: int, subject: str, body: str, link_path: str,
-               key: str) -> int:
+def alert_task(*, kind: str, institution_id: int, subject: str, body: str, link_path: str, key: str,
+               learner_id: int | None = None, learner_ids: list[int] | None = None,
+               only_contact_ids: list[int] | None = None) -> int:
     """An alert another app asked for (``services.alert_contacts``)."""
 
     def compose(given: str, _full: str, school: str) -> Message:
@@ -192,5 +193,7 @@ def alert_task(*, kind: str, learner_id: int, institution_id: int, subject: str,
             "school": school, "subject": subject, "child": given}
         return Message(subject, body, text)
 
-    return len(create_alerts(kind=kind, institution_id=institution_id, learner_ids=[learner_id],
-                             key_for=lambda _learner_id: key, compose=compose, link_path=link_path))
+    ids = learner_ids if learner_ids is not None else [learner_id] if learner_id is not None else []
+    return len(create_alerts(kind=kind, institution_id=institution_id, learner_ids=ids,
+                             key_for=lambda _learner_id: key, compose=compose, link_path=link_path,
+                             only_contact_ids=only_contact_ids))
