@@ -18,7 +18,7 @@ from django.db.models.functions import TruncWeek
 
 from commonroom.authz import audit
 from commonroom.authz.actor import Actor
-from commonroom.authz.api import get_for, visible
+from commonroom.authz.api import can, get_for, visible
 from commonroom.authz.registry import rule_for
 from commonroom.common.dates import in_force
 from commonroom.family.models import CalendarFeed, Event, SchoolContact
@@ -82,6 +82,7 @@ class SchoolSection:
     sen_reviews: list[SenReview] = field(default_factory=list)
     reports: list[PublishedReport] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    actions: list[dict[str, str]] = field(default_factory=list)  # what the reader can do about the child here
 
 
 @dataclass
@@ -233,6 +234,8 @@ def child_page(actor: Actor, learner_id: Any) -> ChildPage:
         if len(sections[event.institution_id].events) < UPCOMING_EVENTS:
             sections[event.institution_id].events.append(event)
 
+    _add_actions(actor, learner, sections)
+
     if actor.person_id != learner.pk:
         audit.record_learner_read(
             actor, learner, what="family_page", institution_ids=set(institution_ids),
@@ -340,3 +343,25 @@ def feed_items(actor: Actor) -> list[FeedItem]:
     for item in items:
         item.stamp = item.stamp or now
     return items
+
+
+def _add_actions(actor: Actor, learner: Learner, sections: dict[int, SchoolSection]) -> None:
+    """Links to what this reader may do about the child at each school, each decided by its own app's rule."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if learner.pk not in actor.cared_for_learner_ids:
+        return  # each of these is something only a parent or carer does
+    report_absence = can(actor, "report_absence", learner)
+    write = can(actor, "messaging_start", learner)
+    details = can(actor, "request_detail_change", learner)
+    for inst_id, section in sections.items():
+        if report_absence:
+            section.actions.append({"label": _("Report an absence"),
+                                    "url": reverse("liaison:absence_report", args=[learner.pk])})
+        if write:
+            section.actions.append({"label": _("Send a message to the school"),
+                                    "url": f"{reverse('messaging:conversation_new')}?child={learner.pk}-{inst_id}"})
+        if details:
+            section.actions.append({"label": _("Update medical notes or dietary needs"),
+                                    "url": reverse("liaison:child_details", args=[learner.pk])})

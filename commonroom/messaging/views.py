@@ -33,6 +33,8 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
     if not options:
         raise NotFound()
     form = StartForm(request.POST or None, request.FILES or None, options=options)
+    if request.method == "GET" and request.GET.get("child") in form.options:  # from the child page
+        form.fields["child"].initial = request.GET["child"]
     if request.method == "POST" and form.is_valid():
         option = form.options[form.cleaned_data["child"]]
         try:

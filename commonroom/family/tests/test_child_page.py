@@ -143,3 +143,18 @@ def test_query_count_does_not_grow_with_the_data(client, world, django_assert_ma
     assert len(after) == len(before), [q["sql"][:120] for q in after.captured_queries]
     with django_assert_max_num_queries(23):
         client.get(url)
+
+
+def test_the_page_links_to_what_the_parent_can_do_at_each_school(client, world) -> None:  # type: ignore[no-untyped-def]
+    learner = world.learners["b1.learnerA1"]
+    client.force_login(world.users["parent.two"])
+    page = client.get(f"/children/{learner.pk}/").content.decode()
+    assert f"/children/{learner.pk}/absence/" in page
+    assert f"/messages/new/?child={learner.pk}-{world.institutions['b1'].pk}" in page
+    assert f"/children/{learner.pk}/details/" in page
+    # The message form opens with that child and school chosen.
+    form = client.get(f"/messages/new/?child={learner.pk}-{world.institutions['b1'].pk}").content.decode()
+    assert f'value="{learner.pk}-{world.institutions["b1"].pk}" checked' in form
+    client.force_login(world.users["a1.head"])
+    staff_view = client.get(f"/children/{world.learners['a1.learnerA1'].pk}/").content.decode()
+    assert "/absence/" not in staff_view and "/messages/new/" not in staff_view
