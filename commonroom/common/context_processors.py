@@ -17,7 +17,15 @@ def site(request: HttpRequest) -> dict[str, Any]:
 
         actor = actor_for(request)
         items = [(_("Home"), reverse("home"))]
-        from commonroom.authz.models import OFFICE_ROLES, WHOLE_INSTITUTION_ROLES, Role
+        from commonroom.authz.models import INSTITUTION_ROLES, OFFICE_ROLES, WHOLE_INSTITUTION_ROLES, Role
+
+        if actor.cared_for_learner_ids:
+            items.append((_("Your children"), reverse("family:children")))
+            items.append((_("Messages"), reverse("messaging:home")))
+        elif actor.institutions_where(*INSTITUTION_ROLES):
+            # Staff: the shared inbox of their (first) institution; every role there may open it.
+            first = min(actor.institutions_where(*INSTITUTION_ROLES))
+            items.append((_("Inbox"), reverse("messaging:inbox", args=[first])))
 
         if any("tutor" in roles for roles in actor.staff_groups.values()) or actor.institutions_where(*OFFICE_ROLES):
             items.append((_("Registers"), reverse("records:registers")))
@@ -28,6 +36,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Reports"), reverse("records:reports")))
         if actor.institutions_where(Role.TEACHER):
             items.append((_("Timetable"), reverse("records:my_timetable")))
+        if actor.institutions_where(Role.HEAD, Role.LEADER) or actor.authorities_where(Role.LA_OFFICER):
+            items.append((_("Self-review"), reverse("selfreview:reviews")))
         if actor.is_platform_admin:
             items.append((_("Manage"), reverse("organisations:manage")))
         items.append((_("Account"), reverse("identity:account")))

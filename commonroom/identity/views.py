@@ -33,7 +33,9 @@ from commonroom.identity.models import PersonalAccessToken, User
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "identity/account.html", {"roles": selectors.own_roles(actor_for(request))})
+    actor = actor_for(request)
+    return render(request, "identity/account.html", {"roles": selectors.own_roles(actor),
+                                                     "cares_for_children": bool(actor.cared_for_learner_ids)})
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from commonroom.authz.actor import actor_for
@@ -34,8 +35,32 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_grant": can(actor, "manage_roles", institution),
         "can_view_attendance": can(actor, "view_attendance", institution),
         "can_view_behaviour": can(actor, "view_behaviour", institution),
+        "families": _family_links(actor, institution),
     }
     return render(request, "organisations/institution_detail.html", context)
+
+
+# Pages for working with families, each shown only to those its rule lets in (the rule lives in its own app).
+FAMILY_PAGES = (
+    ("messaging_inbox", "messaging:inbox", gettext_lazy("Messages from families (the shared inbox)")),
+    ("messaging_broadcast", "messaging:broadcast_list", gettext_lazy("Messages to a group's parents")),
+    ("view_absence_reports", "liaison:absence_queue", gettext_lazy("Absences reported by parents")),
+    ("decide_detail_changes", "liaison:detail_changes", gettext_lazy("Changes of details to approve")),
+    ("view_parent_uptake", "liaison:uptake", gettext_lazy("Parents online: accounts and reading")),
+    ("view_events", "family:events", gettext_lazy("Events and term dates for families")),
+    ("manage_events", "family:school_contact", gettext_lazy("How families contact the school")),
+    ("manage_alerts", "notifications:school_settings", gettext_lazy("Alerts by email and text")),
+    ("manage_alerts", "notifications:undelivered", gettext_lazy("Alerts not delivered")),
+    ("messaging_settings", "messaging:messaging_settings", gettext_lazy("Message settings")),
+    ("start_self_review", "selfreview:review_start", gettext_lazy("Start a self-review")),
+)
+
+
+def _family_links(actor, institution) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    return [(reverse(url, args=[institution.pk]), label) for action, url, label in FAMILY_PAGES
+            if can(actor, action, institution)]
 
 
 @login_required
