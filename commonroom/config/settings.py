@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "commonroom.notifications",
     "commonroom.messaging",
     "commonroom.liaison",
+    "commonroom.learning",
     "commonroom.home",
     "commonroom.demo",
 ]
