@@ -101,6 +101,7 @@ def path_values(world) -> dict[str, list[int]]:
     from commonroom.records.models import TimetableSlot
 
     slot = TimetableSlot.objects.get(group=world.groups["a1.maths"])
+    from commonroom.learning.models import Assignment, CourseSpace
     from commonroom.records.models import AssessmentPoint, PublishedReport, ReportCycle
 
     return {
@@ -114,6 +115,8 @@ def path_values(world) -> dict[str, list[int]]:
         "point_id": [AssessmentPoint.objects.get(institution=world.institutions["a1"], name="Autumn").pk, MISSING_ID],
         "cycle_id": [ReportCycle.objects.get(institution=world.institutions["a1"], name="Year 10 spring").pk, MISSING_ID],
         "report_id": [PublishedReport.objects.get(learner=learner).pk, MISSING_ID],
+        "space_id": [CourseSpace.objects.get(group=world.groups["a1.maths"]).pk, MISSING_ID],
+        "assignment_id": [Assignment.objects.get(group=world.groups["a1.maths"], title="Fractions").pk, MISSING_ID],
     }
 
 
@@ -151,6 +154,12 @@ BODIES = {
     # CTF exchange (JSON carries no file: the import answers 422 to those who may import)
     ("post", "/api/v1/institutions/{institution_id}/ctf/import"): {"dry_run": True},
     ("post", "/api/v1/institutions/{institution_id}/ctf/export"): {"learner_ids": [1], "qualifier": "full"},
+    # Course spaces and homework
+    ("post", "/api/v1/courses/{space_id}/assignments"): {"title": "Contract", "due_at": "2099-01-01T10:00:00Z"},
+    ("put", "/api/v1/assignments/{assignment_id}"): {"title": "Contract", "due_at": "2099-01-01T10:00:00Z", "state": "set"},
+    ("post", "/api/v1/assignments/{assignment_id}/submissions"): {"text": "Contract"},
+    ("put", "/api/v1/assignments/{assignment_id}/marks"): {"marks": []},
+    ("post", "/api/v1/assignments/{assignment_id}/return"): {},
 }
 
 
