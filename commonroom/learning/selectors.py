@@ -235,6 +235,7 @@ def submissions_for(actor: Actor, assignment_pk: int) -> tuple[Assignment, list[
     child's for a learner or a parent)."""
     assignment = get_for(actor, Assignment, assignment_pk)
     rows = list(visible(actor, Submission).filter(assignment=assignment).order_by("learner_id"))
+    audit.record_learner_list_read(actor, [row.learner_id for row in rows], what="homework")
     return assignment, rows
 
 
