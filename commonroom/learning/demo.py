@@ -3,27 +3,25 @@
 Every teaching group gets a course space with two weeks of sections and three pieces of homework set by
 its teacher: one returned (due ten days ago, marked out of 10, with feedback), one past its due date
 (most handed in, a few late, some not at all, not yet marked) and one due in five days (a few already
-handed in). Called by the demo generator after the core records (``commonroom/demo/generator.py``).
+handed in). Called by the demo generator after the core records (``commonroom/demo/generator.py``). ``plan`` is the generator's ``DemoPlan`` (typed ``Any`` here so
+that type-checking this app does not pull in the generator).
 """
 
 from __future__ import annotations
 
 import datetime
 import random
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.utils import timezone
 
 from commonroom.people.models import Group
 
-if TYPE_CHECKING:
-    from commonroom.demo.generator import DemoPlan
-
 FEEDBACK = ("Clear working: well done.", "Check your units in question 3.", "Good effort; show every step.",
             "Excellent: try the extension next time.", "Read the question carefully before you start.")
 
 
-def write_demo(plan: DemoPlan, today: datetime.date, seed: int) -> str:
+def write_demo(plan: Any, today: datetime.date, seed: int) -> str:
     from commonroom.learning.models import Assignment, CourseSpace, Section, Submission
 
     rng = random.Random(seed + 61)
