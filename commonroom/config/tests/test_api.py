@@ -62,6 +62,8 @@ EXPECTED_OPERATIONS = {
     # CTF exchange
     ("post", "/api/v1/institutions/{institution_id}/ctf/import"),
     ("post", "/api/v1/institutions/{institution_id}/ctf/export"),
+    # The access log (on main already, missing from this list)
+    ("get", "/api/v1/learners/{learner_id}/access-log"),
     # Course spaces and homework (learning)
     ("get", "/api/v1/courses"),
     ("get", "/api/v1/courses/{space_id}"),
