@@ -38,7 +38,8 @@ def record(
 
 
 def record_learner_read(
-    actor: Actor, learner: Model, *, what: str, institution_ids: frozenset[int] | set[int], authority_ids: set[int] | frozenset[int] = frozenset()
+    actor: Actor, learner: Model, *, what: str, institution_ids: frozenset[int] | set[int], authority_ids: set[int] | frozenset[int] = frozenset(),
+    detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """A member of staff, a parent or the authority read a learner's record.
 
@@ -58,6 +59,7 @@ def record_learner_read(
         learner_id=learner.pk,
         institution_id=via_institution,
         local_authority_id=via_authority,
+        detail=detail,
     )
 
 

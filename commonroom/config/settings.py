@@ -7,6 +7,7 @@ DATABASE_URL           sqlite:///path or postgres://... (default: var/commonroom
 COMMONROOM_ALLOWED_HOSTS  comma separated (default: localhost names)
 COMMONROOM_HTTPS       "1" marks cookies secure and sends HSTS (default: on unless debug)
 COMMONROOM_EMAIL_URL   "console" (default) or "smtp://user:pass@host:port"
+COMMONROOM_SMS_BACKEND, GOVUK_NOTIFY_API_KEY, GOVUK_NOTIFY_SMS_TEMPLATE_ID, COMMONROOM_SITE_URL   alerts (docs/alerts.md)
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "commonroom.messaging",
     "commonroom.liaison",
     "commonroom.learning",
+    "commonroom.selfreview",
     "commonroom.home",
     "commonroom.demo",
 ]
@@ -239,6 +241,14 @@ else:
     EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
     EMAIL_USE_SSL = _mail.scheme == "smtps"
 DEFAULT_FROM_EMAIL = os.environ.get("COMMONROOM_FROM_EMAIL", "Commonroom <no-reply@commonroom.invalid>")
+
+# Alerts to families (docs/alerts.md). Text messages go through a backend: console (prints) by default,
+# GOV.UK Notify with "commonroom.notifications.sms.NotifyBackend" and the two GOVUK_NOTIFY_* settings.
+COMMONROOM_SMS_BACKEND = os.environ.get("COMMONROOM_SMS_BACKEND", "commonroom.notifications.sms.ConsoleBackend")
+GOVUK_NOTIFY_API_KEY = os.environ.get("GOVUK_NOTIFY_API_KEY", "")
+GOVUK_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("GOVUK_NOTIFY_SMS_TEMPLATE_ID", "")
+# The address links in alerts point to (no trailing slash).
+COMMONROOM_SITE_URL = os.environ.get("COMMONROOM_SITE_URL", "http://localhost:8000").rstrip("/")
 
 TASKS = {
     "default": {

@@ -14,6 +14,7 @@ from commonroom.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: Argon2 is the real default
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+COMMONROOM_SMS_BACKEND = "commonroom.notifications.sms.LocmemBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

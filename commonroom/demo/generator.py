@@ -1299,6 +1299,28 @@ def write_plan(plan: DemoPlan, seed: int, say: Any) -> None:
     say(write_assessment(plan, plan.today, seed))
     say(write_sen(plan, plan.today, seed))
     say(write_reports(plan, plan.today, seed))
+    for write_demo in app_demo_writers():
+        say(write_demo(plan, plan.today, seed))
+
+
+# Later apps add their generated rows in ``commonroom/<app>/demo.py`` (``write_demo(plan, today, seed) -> str``,
+# returning the line to print). They run after the core records, in this order: an app may build on one before it.
+APP_DEMO_ORDER = ("learning", "family", "notifications", "messaging", "liaison", "selfreview")
+
+
+def app_demo_writers() -> list[Any]:
+    import importlib
+
+    writers = []
+    for app in APP_DEMO_ORDER:
+        try:
+            module = importlib.import_module(f"commonroom.{app}.demo")
+        except ModuleNotFoundError as error:
+            if error.name not in (f"commonroom.{app}", f"commonroom.{app}.demo"):
+                raise
+            continue
+        writers.append(module.write_demo)
+    return writers
 
 
 # Reading back, resetting, the public entry points -------------------------------------------------

@@ -50,6 +50,10 @@ class Learner(models.Model):
     upn = models.CharField(_("UPN"), max_length=13, unique=True, null=True, blank=True, validators=[validate_upn])
     former_upn = models.CharField(_("former UPN"), max_length=13, blank=True, validators=[validate_upn])
     uln = models.CharField(_("ULN"), max_length=10, unique=True, null=True, blank=True, validators=[validate_uln])
+    # Kept once here and read wherever the learner is shown; families ask for changes through
+    # liaison.DetailChange and the office approves them.
+    medical_notes = models.TextField(_("medical notes"), blank=True)
+    dietary_needs = models.TextField(_("dietary needs"), blank=True)
 
     class Meta:
         ordering = ["person__family_name", "person__given_name", "person_id"]

@@ -184,5 +184,6 @@ def published_report(actor: Actor, report_pk: int) -> PublishedReport:
     report = get_for(actor, PublishedReport, report_pk)
     if actor.person_id != report.learner_id:
         audit.record_learner_read(actor, report.learner, what="report",
-                                  institution_ids=set(learner_institutions(actor, report.learner_id)))
+                                  institution_ids=set(learner_institutions(actor, report.learner_id)),
+                                  detail={"report": report.pk})
     return report

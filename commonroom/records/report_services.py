@@ -302,6 +302,9 @@ def cycle_publish(*, actor: Actor, cycle: ReportCycle, footer_note: str = "") ->
         cycle.status, cycle.published_at, cycle.published_by_id = ReportCycle.Status.PUBLISHED, now, actor.person_id
         cycle.save(update_fields=["status", "published_at", "published_by", "updated_at"])
         audit.record_for_learners(actor, "reports.published", cycle, sorted(documents), institution_id=cycle.institution_id)
+        from commonroom.notifications.services import report_alerts_on_commit
+
+        report_alerts_on_commit(cycle_id=cycle.pk)  # families who may receive reports are told after commit
     return len(documents)
 
 

@@ -249,6 +249,12 @@ def register_save(
                 detail={"group": group.pk, "date": day.isoformat(), "session": session,
                         "created": len(to_create), "changed": len(to_update)},
             )
+            if day == today():
+                # Alerts to families for today's absences with no reason (N), queued once this save commits.
+                from commonroom.notifications.services import absence_alerts_on_commit
+
+                absence_alerts_on_commit(institution_id=group.institution_id, day=day, session=session,
+                                         learner_ids=[entry.learner_id for entry in wanted if entry.code == "N"])
     except IntegrityError:
         # Another device created some of these marks between our read and our write.
         raise RegisterConflict(
@@ -563,6 +569,9 @@ def incident_record(
         )
         audit.record_for_learners(actor, "behaviour.incident_recorded", incident, [pk for pk, _r in involved],
                                   institution_id=institution.pk, detail={"category": category.name})
+        from commonroom.notifications.services import incident_alerts_on_commit
+
+        incident_alerts_on_commit(incident_id=incident.pk)  # the task checks the school's severity and roles
     return incident
 
 

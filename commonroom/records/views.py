@@ -118,9 +118,13 @@ def register_take(request: HttpRequest, pk: int, day: Any, session: str) -> Http
                 messages.success(request, _("Register saved: %(created)s new marks, %(changed)s changed.")
                                  % {"created": result.created, "changed": result.changed})
                 return redirect(request.path)
+    from commonroom.liaison.selectors import register_notes
+
     return render(request, "records/register.html", {
         "sheet": sheet, "form": form, "notice": notice, "is_today": day == today(),
         "can_amend": can(actor, "amend_attendance", sheet.group.institution),
+        # Absences parents reported for this session and the office has not yet decided (liaison).
+        "reported": register_notes(actor, sheet.group, day, session, [row.roll.learner_id for row in sheet.rows]),
     })
 
 

@@ -16,6 +16,13 @@ from commonroom.identity.services import token_create, token_revoke
 BASE = "/api/v1"
 EXPECTED_OPERATIONS = {
     ("get", "/api/v1/me"),
+    # Alerts (commonroom/notifications/api.py)
+    ("get", "/api/v1/alerts/preferences"),
+    ("put", "/api/v1/alerts/preferences"),
+    ("get", "/api/v1/institutions/{institution_id}/alerts"),
+    ("put", "/api/v1/institutions/{institution_id}/alerts"),
+    ("get", "/api/v1/institutions/{institution_id}/alerts/undelivered"),
+    ("post", "/api/v1/alerts/deliveries/{delivery_id}/retry"),
     ("get", "/api/v1/tokens"),
     ("post", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{token_id}"),
@@ -25,6 +32,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/groups/{group_id}"),
     ("get", "/api/v1/learners"),
     ("get", "/api/v1/learners/{learner_id}"),
+    ("get", "/api/v1/learners/{learner_id}/access-log"),
     ("get", "/api/v1/groups/{group_id}/register"),
     ("put", "/api/v1/groups/{group_id}/register"),
     ("get", "/api/v1/attendance/marks/{mark_id}"),
@@ -62,8 +70,27 @@ EXPECTED_OPERATIONS = {
     # CTF exchange
     ("post", "/api/v1/institutions/{institution_id}/ctf/import"),
     ("post", "/api/v1/institutions/{institution_id}/ctf/export"),
-    # The access log (on main already, missing from this list)
-    ("get", "/api/v1/learners/{learner_id}/access-log"),
+    # Liaison: absence reports, changes of details, parent uptake
+    ("post", "/api/v1/learners/{learner_id}/absence-reports"),
+    ("get", "/api/v1/absence-reports"),
+    ("get", "/api/v1/institutions/{institution_id}/absence-reports"),
+    ("post", "/api/v1/absence-reports/{absence_report_id}/confirm"),
+    ("post", "/api/v1/absence-reports/{absence_report_id}/decline"),
+    ("post", "/api/v1/detail-changes"),
+    ("get", "/api/v1/detail-changes"),
+    ("get", "/api/v1/institutions/{institution_id}/detail-changes"),
+    ("post", "/api/v1/detail-changes/{detail_change_id}/approve"),
+    ("post", "/api/v1/detail-changes/{detail_change_id}/reject"),
+    ("get", "/api/v1/institutions/{institution_id}/parents/uptake"),
+    # Self-review
+    ("get", "/api/v1/self-review/frameworks"),
+    ("get", "/api/v1/self-review/frameworks/{framework_version_id}"),
+    ("get", "/api/v1/self-review/reviews"),
+    ("post", "/api/v1/self-review/reviews"),
+    ("get", "/api/v1/self-review/reviews/{self_review_id}"),
+    ("get", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"),
+    ("put", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"),
+    ("get", "/api/v1/self-review/reviews/{self_review_id}/result"),
     # Course spaces and homework (learning)
     ("get", "/api/v1/courses"),
     ("get", "/api/v1/courses/{space_id}"),

@@ -15,6 +15,7 @@ from django.test import Client
 
 from commonroom.config.api import api
 from commonroom.identity.services import token_create
+from commonroom.testing.matrix import app_spec_modules
 
 PERSONAS = [
     "a1.head",
@@ -102,9 +103,11 @@ def path_values(world) -> dict[str, list[int]]:
 
     slot = TimetableSlot.objects.get(group=world.groups["a1.maths"])
     from commonroom.learning.models import Assignment, CourseSpace
+    from commonroom.notifications.models import Delivery
     from commonroom.records.models import AssessmentPoint, PublishedReport, ReportCycle
 
-    return {
+    values = {
+        "delivery_id": [Delivery.objects.get(key="world:a1:failed").pk, MISSING_ID],
         "slot_id": [slot.pk, MISSING_ID],
         "incident_id": [incident.pk, MISSING_ID],
         "mark_id": [mark.pk, MISSING_ID],
@@ -115,9 +118,25 @@ def path_values(world) -> dict[str, list[int]]:
         "point_id": [AssessmentPoint.objects.get(institution=world.institutions["a1"], name="Autumn").pk, MISSING_ID],
         "cycle_id": [ReportCycle.objects.get(institution=world.institutions["a1"], name="Year 10 spring").pk, MISSING_ID],
         "report_id": [PublishedReport.objects.get(learner=learner).pk, MISSING_ID],
+        **_selfreview_values(world),
         "space_id": [CourseSpace.objects.get(group=world.groups["a1.maths"]).pk, MISSING_ID],
         "assignment_id": [Assignment.objects.get(group=world.groups["a1.maths"], title="Fractions").pk, MISSING_ID],
     }
+    # Later apps add their own path parameters (``contract_path_values(world)`` in their matrix_specs).
+    for module in app_spec_modules():
+        if hasattr(module, "contract_path_values"):
+            values.update(module.contract_path_values(world))
+    return values
+
+
+def _selfreview_values(world) -> dict[str, list[int]]:
+    from commonroom.selfreview.models import Aspect, Framework
+    from commonroom.selfreview.testing_world import review_named
+
+    schools = Framework.objects.get(slug="schools", version=1)
+    return {"framework_version_id": [schools.pk, MISSING_ID],
+            "self_review_id": [review_named(world, "a1.current").pk, MISSING_ID],
+            "framework_aspect_id": [Aspect.objects.get(element__framework=schools, code="2a-1").pk, MISSING_ID]}
 
 
 def client_for(world, persona: str, *, enforce_csrf: bool = False) -> Client:
@@ -154,6 +173,14 @@ BODIES = {
     # CTF exchange (JSON carries no file: the import answers 422 to those who may import)
     ("post", "/api/v1/institutions/{institution_id}/ctf/import"): {"dry_run": True},
     ("post", "/api/v1/institutions/{institution_id}/ctf/export"): {"learner_ids": [1], "qualifier": "full"},
+    # Alerts
+    ("put", "/api/v1/alerts/preferences"): {"preferences": [{"kind": "absence", "email": True, "sms": False}]},
+    ("put", "/api/v1/institutions/{institution_id}/alerts"): {"offered": ["absence"], "absence_recipients": "priority_one",
+                                                           "min_incident_severity": 3, "retry_limit": 5},
+    ("post", "/api/v1/alerts/deliveries/{delivery_id}/retry"): {},
+    # Self-review: a save from version 0 of an answer already saved answers the declared 409
+    ("post", "/api/v1/self-review/reviews"): {"institution_id": 1, "framework_id": 1},
+    ("put", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"): {"level": 3, "version": 0},
     # Course spaces and homework
     ("post", "/api/v1/courses/{space_id}/assignments"): {"title": "Contract", "due_at": "2099-01-01T10:00:00Z"},
     ("put", "/api/v1/assignments/{assignment_id}"): {"title": "Contract", "due_at": "2099-01-01T10:00:00Z", "state": "set"},
@@ -161,6 +188,9 @@ BODIES = {
     ("put", "/api/v1/assignments/{assignment_id}/marks"): {"marks": []},
     ("post", "/api/v1/assignments/{assignment_id}/return"): {},
 }
+# Later apps add bodies for their own writes (``CONTRACT_BODIES`` in their matrix_specs).
+for _module in app_spec_modules():
+    BODIES.update(getattr(_module, "CONTRACT_BODIES", {}))
 
 
 def test_the_schema_has_operations():

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from commonroom.selfreview import views
+
+app_name = "selfreview"
+urlpatterns = [
+    path("self-review/", views.reviews, name="reviews"),
+    path("self-review/frameworks/", views.frameworks, name="frameworks"),
+    path("self-review/frameworks/<int:pk>/", views.framework, name="framework"),
+    path("self-review/institutions/<int:pk>/start/", views.review_start, name="review_start"),
+    path("self-review/reviews/<int:pk>/", views.review, name="review"),
+    path("self-review/reviews/<int:pk>/assign/", views.review_assign, name="review_assign"),
+    path("self-review/reviews/<int:pk>/aspects/<int:aspect_pk>/", views.aspect, name="aspect"),
+    path("self-review/reviews/<int:pk>/complete/", views.review_complete, name="review_complete"),
+    path("self-review/reviews/<int:pk>/result/", views.result, name="result"),
+    path("self-review/reviews/<int:pk>/result.csv", views.result_csv, name="result_csv"),
+    path("self-review/reviews/<int:pk>/result.pdf", views.result_pdf, name="result_pdf"),
+]

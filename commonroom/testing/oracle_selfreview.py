@@ -1,0 +1,46 @@
+"""Who may do what with self-reviews in the persona world, from selfreview/testing_world.py's description
+alone (never calling the rules)."""
+
+from __future__ import annotations
+
+from commonroom.testing.oracle import AUTHORITY_OF, split
+
+LEADERS = {"head", "leader"}
+# review name -> (institution, in progress?, {staff role: element numbers assigned})
+REVIEWS = {
+    "a1.current": ("a1", True, {"teacher": {2}}),
+    "a1.finished": ("a1", False, {}),
+    "b1.current": ("b1", True, {"teacher": {3}}),
+}
+REVIEW_NAMES = sorted(REVIEWS)
+
+
+def may_start_review(persona: str, inst: str) -> bool:
+    p_inst, role = split(persona)
+    return p_inst == inst and role in LEADERS
+
+
+def may_view_review(persona: str, review: str) -> bool:
+    inst, _progress, assigned = REVIEWS[review]
+    p_inst, role = split(persona)
+    if p_inst == inst and (role in LEADERS or role in assigned):
+        return True
+    return bool(AUTHORITY_OF.get(inst)) and persona == f"{AUTHORITY_OF[inst]}.officer"
+
+
+def may_manage_review(persona: str, review: str) -> bool:
+    inst, in_progress, _assigned = REVIEWS[review]
+    p_inst, role = split(persona)
+    return in_progress and p_inst == inst and role in LEADERS
+
+
+def may_answer(persona: str, review: str, element: int) -> bool:
+    inst, in_progress, assigned = REVIEWS[review]
+    p_inst, role = split(persona)
+    if not in_progress or p_inst != inst:
+        return False
+    return role in LEADERS or element in assigned.get(role, set())
+
+
+def may_answer_element_2(persona: str, review: str) -> bool:
+    return may_answer(persona, review, 2)
