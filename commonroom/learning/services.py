@@ -388,6 +388,8 @@ def marks_save(*, actor: Actor, assignment: Assignment, rows: Sequence[MarkRow])
     require(actor, "manage", assignment)
     if assignment.state != Assignment.State.SET:
         raise ValidationError({"__all__": [_("Set the homework before marking it.")]})
+    if assignment.returned:
+        raise ValidationError({"__all__": [_("This homework has been returned: its marks can no longer be changed.")]})
     roll = group_roll(actor, assignment.group_id)
     scale = None
     if assignment.grade_set_id:

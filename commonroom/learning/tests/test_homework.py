@@ -223,6 +223,8 @@ def test_marks_are_seen_only_after_return(world, client):
     assert "Nice" in client.get(f"/homework/{work.pk}/").content.decode()
     with pytest.raises(ValidationError):
         services.assignment_return(actor=teacher, assignment=work)
+    with pytest.raises(ValidationError, match="no longer be changed"):
+        services.marks_save(actor=teacher, assignment=work, rows=[services.MarkRow(a2.pk, "1")])
     with pytest.raises(ValidationError):
         services.hand_in(actor=world.actor("a1.learnerA2"), assignment=work, text="more")
 
