@@ -17,6 +17,7 @@ from commonroom.common.api_auth import TOKEN_OR_SESSION
 from commonroom.family.api import router as family_router
 from commonroom.identity.api import router as identity_router
 from commonroom.interop.api import router as interop_router
+from commonroom.learning.api import router as learning_router
 from commonroom.liaison.api import router as liaison_router
 from commonroom.messaging.api import router as messaging_router
 from commonroom.notifications.api import router as notifications_router
@@ -81,4 +82,5 @@ api.add_router("", family_router)
 api.add_router("", notifications_router)
 api.add_router("", messaging_router)
 api.add_router("", liaison_router)
+api.add_router("", learning_router)
 api.add_router("", selfreview_router)

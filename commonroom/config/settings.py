@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "commonroom.notifications",
     "commonroom.messaging",
     "commonroom.liaison",
+    "commonroom.learning",
     "commonroom.selfreview",
     "commonroom.home",
     "commonroom.demo",

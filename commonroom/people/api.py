@@ -267,7 +267,7 @@ class AccessEntryOut(Schema):
 @router.get("/learners/{learner_id}/access-log", response={200: list[AccessEntryOut], **DETAIL_ERRORS},
             summary="Who has looked at a learner's record")
 @paginated
-def get_access_log(request: HttpRequest, learner_id: int = id_in_path()) -> list[Any]:
+def get_access_log(request: HttpRequest, learner_id: int = id_in_path()) -> Any:
     """Newest first. The learner, their parents and carers (not barred) and the head may read it; a parent does
     not see the visits of the child's other parents or carers."""
     _learner, events = access_events(actor_for(request), learner_id)

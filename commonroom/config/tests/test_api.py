@@ -110,6 +110,18 @@ EXPECTED_OPERATIONS = {
     ("delete", "/api/v1/events/{event_id}"),
     ("post", "/api/v1/calendar-feed"),
     ("delete", "/api/v1/calendar-feed"),
+    # Course spaces and homework (learning)
+    ("get", "/api/v1/courses"),
+    ("get", "/api/v1/courses/{space_id}"),
+    ("get", "/api/v1/courses/{space_id}/assignments"),
+    ("post", "/api/v1/courses/{space_id}/assignments"),
+    ("get", "/api/v1/assignments/{assignment_id}"),
+    ("put", "/api/v1/assignments/{assignment_id}"),
+    ("post", "/api/v1/assignments/{assignment_id}/submissions"),
+    ("get", "/api/v1/assignments/{assignment_id}/submissions"),
+    ("put", "/api/v1/assignments/{assignment_id}/marks"),
+    ("post", "/api/v1/assignments/{assignment_id}/return"),
+    ("get", "/api/v1/learners/{learner_id}/homework"),
 }
 
 

@@ -102,6 +102,7 @@ def path_values(world) -> dict[str, list[int]]:
     from commonroom.records.models import TimetableSlot
 
     slot = TimetableSlot.objects.get(group=world.groups["a1.maths"])
+    from commonroom.learning.models import Assignment, CourseSpace
     from commonroom.notifications.models import Delivery
     from commonroom.records.models import AssessmentPoint, PublishedReport, ReportCycle
 
@@ -120,6 +121,8 @@ def path_values(world) -> dict[str, list[int]]:
         **_selfreview_values(world),
         "event_id": [_family_event_id(), MISSING_ID],
         **_messaging_values(),
+        "space_id": [CourseSpace.objects.get(group=world.groups["a1.maths"]).pk, MISSING_ID],
+        "assignment_id": [Assignment.objects.get(group=world.groups["a1.maths"], title="Fractions").pk, MISSING_ID],
     }
     # Later apps add their own path parameters (``contract_path_values(world)`` in their matrix_specs).
     for module in app_spec_modules():
@@ -203,6 +206,12 @@ BODIES = {
     ("post", "/api/v1/conversations/{conversation_id}/messages"): {"body": "Contract reply"},
     ("put", "/api/v1/conversations/{conversation_id}/handling"): {"status": "open", "assignee_id": None},
     ("post", "/api/v1/broadcasts"): {"institution_id": 1, "group_id": 1, "subject": "Contract", "body": "x"},
+    # Course spaces and homework
+    ("post", "/api/v1/courses/{space_id}/assignments"): {"title": "Contract", "due_at": "2099-01-01T10:00:00Z"},
+    ("put", "/api/v1/assignments/{assignment_id}"): {"title": "Contract", "due_at": "2099-01-01T10:00:00Z", "state": "set"},
+    ("post", "/api/v1/assignments/{assignment_id}/submissions"): {"text": "Contract"},
+    ("put", "/api/v1/assignments/{assignment_id}/marks"): {"marks": []},
+    ("post", "/api/v1/assignments/{assignment_id}/return"): {},
 }
 # Later apps add bodies for their own writes (``CONTRACT_BODIES`` in their matrix_specs).
 for _module in app_spec_modules():

@@ -1,0 +1,1 @@
+"""The learning platform: course spaces for every teaching group, homework and assignments."""

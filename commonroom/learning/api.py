@@ -1,0 +1,232 @@
+"""Course spaces and homework over the API, scoped exactly as the pages are: the same selectors and
+services, so missing and forbidden both answer 404 and refused input answers 422 naming the field
+(``m_<learner>`` for a mark in a bulk save). Hand-ins over the API are text; files go through the page."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from commonroom.authz.actor import actor_for
+from commonroom.authz.api import get_for
+from commonroom.common.api_schemas import DETAIL_ERRORS, MAX_ID, NOT_FOUND, READ_ERRORS, WRITE_ERRORS, id_in_path
+from commonroom.learning import selectors, services
+from commonroom.learning.models import Assignment, CourseSpace, Submission
+
+router = Router(tags=["learning"])
+
+
+class LinkOut(Schema):
+    title: str
+    url: str
+
+
+class SectionOut(Schema):
+    id: int
+    position: int
+    title: str
+    body: str
+    links: list[LinkOut]
+
+
+class SpaceOut(Schema):
+    id: int
+    group_id: int
+    name: str
+    subject: str
+
+
+class SpaceDetailOut(SpaceOut):
+    can_manage: bool
+    sections: list[SectionOut]
+
+
+def _space(space: CourseSpace) -> dict[str, Any]:
+    return {"id": space.pk, "group_id": space.group_id, "name": space.group.name, "subject": space.group.subject}
+
+
+@router.get("/courses", response={200: list[SpaceOut], **READ_ERRORS}, summary="List my course spaces")
+def list_spaces(request: HttpRequest) -> list[dict[str, Any]]:
+    """The spaces of the groups you belong to or staff today (created the first time they are listed)."""
+    return [_space(space) for space in selectors.my_course_spaces(actor_for(request))]
+
+
+@router.get("/courses/{space_id}", response={200: SpaceDetailOut, **DETAIL_ERRORS}, summary="Get a course space")
+def get_space(request: HttpRequest, space_id: int = id_in_path()) -> dict[str, Any]:
+    data = selectors.course_space(actor_for(request), space_id)
+    return _space(data.space) | {"can_manage": data.can_manage, "sections": [
+        {"id": s.pk, "position": s.position, "title": s.title, "body": s.body, "links": s.links} for s in data.sections]}
+
+
+class AssignmentOut(Schema):
+    id: int
+    group_id: int
+    title: str
+    instructions: str
+    due_at: datetime.datetime
+    expected_minutes: int
+    state: str = Field(description="draft or set")
+    allow_late: bool
+    grade_set_id: int | None
+    mark_out_of: int | None
+    aspect_id: int | None
+    point_id: int | None
+    returned_at: datetime.datetime | None
+
+
+class AssignmentIn(Schema):
+    title: str = Field(..., max_length=200)
+    instructions: str = Field("", max_length=services.MAX_TEXT)
+    due_at: datetime.datetime
+    expected_minutes: int = Field(30, ge=1, le=600)
+    state: str = Field("draft", description="draft or set")
+    allow_late: bool = True
+    grade_set_id: int | None = Field(None, ge=1, le=MAX_ID)
+    mark_out_of: int | None = Field(None, ge=1, le=1000)
+    aspect_id: int | None = Field(None, ge=1, le=MAX_ID, description="With point_id: marks go to the assessment record on return")
+    point_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+def _assignment(a: Assignment) -> dict[str, Any]:
+    return {field: getattr(a, field) for field in (
+        "title", "instructions", "due_at", "expected_minutes", "state", "allow_late", "grade_set_id", "mark_out_of",
+        "aspect_id", "point_id", "returned_at", "group_id")} | {"id": a.pk}
+
+
+@router.get("/courses/{space_id}/assignments", response={200: list[AssignmentOut], **DETAIL_ERRORS},
+            summary="List a course space's homework")
+def list_assignments(request: HttpRequest, space_id: int = id_in_path()) -> list[dict[str, Any]]:
+    """Homework set for the space's group, newest due first (drafts too, for those who manage it)."""
+    return [_assignment(a) for a in selectors.course_space(actor_for(request), space_id).assignments]
+
+
+@router.post("/courses/{space_id}/assignments", response={201: AssignmentOut, **NOT_FOUND, **WRITE_ERRORS},
+             summary="Set homework")
+def create_assignment(request: HttpRequest, payload: AssignmentIn, space_id: int = id_in_path()) -> tuple[int, dict[str, Any]]:
+    actor = actor_for(request)
+    space = get_for(actor, CourseSpace, space_id, "manage", queryset=CourseSpace.objects.select_related("group"))
+    assignment = services.assignment_save(actor=actor, group=space.group, **payload.dict())
+    return 201, _assignment(assignment)
+
+
+@router.get("/assignments/{assignment_id}", response={200: AssignmentOut, **DETAIL_ERRORS}, summary="Get homework")
+def get_assignment(request: HttpRequest, assignment_id: int = id_in_path()) -> dict[str, Any]:
+    return _assignment(get_for(actor_for(request), Assignment, assignment_id))
+
+
+@router.put("/assignments/{assignment_id}", response={200: AssignmentOut, **NOT_FOUND, **WRITE_ERRORS},
+            summary="Change homework")
+def update_assignment(request: HttpRequest, payload: AssignmentIn, assignment_id: int = id_in_path()) -> dict[str, Any]:
+    actor = actor_for(request)
+    assignment = get_for(actor, Assignment, assignment_id, "manage", queryset=Assignment.objects.select_related("group"))
+    return _assignment(services.assignment_save(actor=actor, group=assignment.group, assignment=assignment,
+                                                **payload.dict()))
+
+
+class SubmissionOut(Schema):
+    id: int
+    learner_id: int
+    handed_in_at: datetime.datetime | None
+    late: bool
+    on_paper: bool
+    attempts: int
+    text: str
+    has_file: bool
+    mark: str | None = Field(description="Shown to the learner and family only once the work is returned")
+    feedback: str | None
+
+
+class HandInIn(Schema):
+    text: str = Field(..., max_length=services.MAX_TEXT)
+
+
+def _submission(sub: Submission, show_marks: bool) -> dict[str, Any]:
+    return {"id": sub.pk, "learner_id": sub.learner_id, "handed_in_at": sub.handed_in_at, "late": sub.late,
+            "on_paper": sub.on_paper, "attempts": sub.attempts, "text": sub.text, "has_file": bool(sub.file),
+            "mark": sub.mark if show_marks else None, "feedback": sub.feedback if show_marks else None}
+
+
+@router.post("/assignments/{assignment_id}/submissions", response={201: SubmissionOut, **NOT_FOUND, **WRITE_ERRORS},
+             summary="Hand work in")
+def hand_in(request: HttpRequest, payload: HandInIn, assignment_id: int = id_in_path()) -> tuple[int, dict[str, Any]]:
+    """A learner of the group hands in a text answer (again, until the due time). Late work is recorded as late,
+    or refused if the homework takes none (422)."""
+    actor = actor_for(request)
+    assignment = get_for(actor, Assignment, assignment_id, "hand_in")
+    submission = services.hand_in(actor=actor, assignment=assignment, text=payload.text)
+    return 201, _submission(submission, assignment.returned)
+
+
+@router.get("/assignments/{assignment_id}/submissions", response={200: list[SubmissionOut], **DETAIL_ERRORS},
+            summary="List hand-ins")
+def list_submissions(request: HttpRequest, assignment_id: int = id_in_path()) -> list[dict[str, Any]]:
+    """Every hand-in for those who manage the homework; one's own (or one's child's) for a learner or parent."""
+    from commonroom.authz.api import can
+
+    actor = actor_for(request)
+    assignment, rows = selectors.submissions_for(actor, assignment_id)
+    show = assignment.returned or can(actor, "manage", assignment)
+    return [_submission(sub, show) for sub in rows]
+
+
+class MarkIn(Schema):
+    learner_id: int = Field(..., ge=1, le=MAX_ID)
+    mark: str = Field("", max_length=20)
+    feedback: str = Field("", max_length=services.MAX_TEXT)
+    on_paper: bool = False
+
+
+class MarksIn(Schema):
+    marks: list[MarkIn] = Field(..., max_length=2000)
+
+
+class CountOut(Schema):
+    count: int
+
+
+@router.put("/assignments/{assignment_id}/marks", response={200: CountOut, **NOT_FOUND, **WRITE_ERRORS},
+            summary="Mark hand-ins in bulk")
+def save_marks(request: HttpRequest, payload: MarksIn, assignment_id: int = id_in_path()) -> dict[str, int]:
+    """All or nothing; a bad mark answers 422 naming ``m_<learner_id>``. Returns how many learners changed."""
+    actor = actor_for(request)
+    assignment = get_for(actor, Assignment, assignment_id, "manage")
+    rows = [services.MarkRow(m.learner_id, m.mark, m.feedback, m.on_paper) for m in payload.marks]
+    return {"count": services.marks_save(actor=actor, assignment=assignment, rows=rows)}
+
+
+@router.post("/assignments/{assignment_id}/return", response={200: CountOut, **NOT_FOUND, **WRITE_ERRORS},
+             summary="Return marked work to everyone")
+def return_work(request: HttpRequest, assignment_id: int = id_in_path()) -> dict[str, int]:
+    """Learners and families see marks and feedback from now on. ``count``: marks sent to the assessment record."""
+    actor = actor_for(request)
+    assignment = get_for(actor, Assignment, assignment_id, "manage", queryset=Assignment.objects.select_related("group"))
+    return {"count": services.assignment_return(actor=actor, assignment=assignment)}
+
+
+class HomeworkOut(Schema):
+    assignment_id: int
+    title: str
+    group_name: str
+    subject: str
+    due_at: datetime.datetime
+    expected_minutes: int
+    handed_in: bool
+    late: bool
+    overdue: bool
+    returned: bool
+    mark: str
+    feedback: str
+
+
+@router.get("/learners/{learner_id}/homework", response={200: list[HomeworkOut], **DETAIL_ERRORS},
+            summary="Get a learner's homework")
+def learner_homework(request: HttpRequest, learner_id: int = id_in_path()) -> list[dict[str, Any]]:
+    """Homework set for the learner's groups, newest due first: the learner, their parents and carers (not
+    barred), their teachers and the school's leaders. Marks and feedback once returned. Audited."""
+    return [{"assignment_id": i.assignment.pk, "title": i.assignment.title, "group_name": i.group_name,
+             "subject": i.subject, "due_at": i.due_at, "expected_minutes": i.expected_minutes,
+             "handed_in": i.handed_in, "late": i.late, "overdue": i.overdue, "returned": i.returned,
+             "mark": i.mark, "feedback": i.feedback} for i in selectors.homework_for_learner(actor_for(request), learner_id)]

@@ -1,0 +1,122 @@
+"""Authorisation specs for course spaces and homework (see ``commonroom/testing/matrix.py``).
+
+Targets name a group (``a1.maths``: its space, or its homework "Fractions", set and due in a week;
+``a1.art.draft``: the draft "Portrait") or, for a hand-in's file, a learner (their "Fractions" hand-in,
+given a file in ``prepare``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from commonroom.testing import oracle
+from commonroom.testing import oracle_learning as ol
+from commonroom.testing.matrix import SIGNED_IN, Spec
+from commonroom.testing.world import World
+
+SPACES = ["a1.maths", "a1.art", "a1.formA", "b1.maths"]
+HOMEWORK = ["a1.maths", "a1.art.draft", "b1.maths"]
+MARKABLE = ["a1.maths", "b1.maths"]
+LEARNERS = ["a1.learnerA1", "a1.learnerB1", "a1.leaver", "b1.learnerA1", "solo.learnerA1"]
+FILES = ["a1.learnerA1", "b1.learnerA1"]
+TITLES = {"maths": "Fractions", "art.draft": "Portrait"}
+
+
+def _space(world: World, target: str) -> int:
+    from commonroom.learning.models import CourseSpace
+
+    return CourseSpace.objects.get(group=world.groups[target]).pk
+
+
+def _assignment(world: World, target: str) -> int:
+    from commonroom.learning.models import Assignment
+
+    inst, _dot, rest = target.partition(".")
+    group = rest.removesuffix(".draft")
+    return Assignment.objects.get(group=world.groups[f"{inst}.{group}"], title=TITLES[rest]).pk
+
+
+def _section(world: World, target: str) -> int:
+    from commonroom.learning.models import Section
+
+    return Section.objects.get(space__group=world.groups[target]).pk
+
+
+def _file_of(world: World, learner: str) -> int:
+    from commonroom.learning.models import Submission
+
+    return Submission.objects.get(learner=world.learners[learner], assignment__title="Fractions").pk
+
+
+def prepare(world: World) -> None:
+    from commonroom.learning.models import Submission
+
+    for key in FILES:
+        submission = Submission.objects.get(learner=world.learners[key], assignment__title="Fractions")
+        submission.file.save("x", ContentFile(b"%PDF-1.4\n%matrix\n"), save=False)
+        submission.file_name, submission.file_type = "answer.pdf", "application/pdf"
+        submission.save()
+
+
+def _homework_allowed(persona: str, target: str) -> bool:
+    if target.endswith(".draft"):
+        return ol.may_manage_space(persona, target.removesuffix(".draft"))
+    return ol.may_view_set_homework(persona, target)
+
+
+def _manage_homework(persona: str, target: str) -> bool:
+    return ol.may_manage_space(persona, target.removesuffix(".draft"))
+
+
+def _body(world: World, target: str) -> dict:
+    due = (timezone.now() + datetime.timedelta(days=5)).isoformat()
+    return {"title": "From the matrix", "due_at": due, "state": "set", "mark_out_of": 10}
+
+
+def _marks_body(world: World, target: str) -> dict:
+    inst = target.split(".")[0]
+    return {"marks": [{"learner_id": world.learners[f"{inst}.learnerA2"].pk, "mark": "5", "feedback": "ok"}]}
+
+
+PAGE_SPECS = {
+    "learning:my_courses": Spec(lambda w, t: "/courses/", SIGNED_IN),
+    "learning:homework": Spec(lambda w, t: "/homework/", SIGNED_IN),
+    "learning:course": Spec(lambda w, t: f"/courses/{_space(w, t)}/", ol.may_view_space, SPACES),
+    "learning:group_course": Spec(lambda w, t: f"/groups/{w.groups[t].pk}/course/", ol.may_view_space,
+                                  ["a1.maths", "a1.formB", "a1.year10", "b1.maths"], ok=(302,)),
+    "learning:section_new": Spec(lambda w, t: f"/courses/{_space(w, t)}/sections/new/", ol.may_manage_space, SPACES),
+    "learning:assignment_new": Spec(lambda w, t: f"/courses/{_space(w, t)}/homework/new/", ol.may_manage_space, SPACES),
+    "learning:section_edit": Spec(lambda w, t: f"/course-sections/{_section(w, t)}/edit/", ol.may_manage_space, SPACES),
+    "learning:section_delete": Spec(lambda w, t: f"/course-sections/{_section(w, t)}/delete/", ol.may_manage_space,
+                                    ["a1.art", "b1.maths"], method="post", ok=(302,)),
+    "learning:assignment": Spec(lambda w, t: f"/homework/{_assignment(w, t)}/", _homework_allowed, HOMEWORK),
+    "learning:assignment_edit": Spec(lambda w, t: f"/homework/{_assignment(w, t)}/edit/", _manage_homework, HOMEWORK),
+    "learning:marks": Spec(lambda w, t: f"/homework/{_assignment(w, t)}/marks/", _manage_homework, MARKABLE),
+    "learning:return": Spec(lambda w, t: f"/homework/{_assignment(w, t)}/return/", _manage_homework, MARKABLE,
+                            method="post", ok=(302,)),
+    "learning:submission_file": Spec(lambda w, t: f"/homework/hand-ins/{_file_of(w, t)}/file/",
+                                     lambda p, t: ol.may_view_hand_in(p, t, f"{t.split('.')[0]}.maths"), FILES),
+    "learning:learner_homework": Spec(lambda w, t: f"/learners/{w.learners[t].pk}/homework/", oracle.may_view_learner,
+                                      LEARNERS),
+}
+
+API_SPECS = {
+    ("get", "/api/v1/courses"): Spec(lambda w, t: "", SIGNED_IN),
+    ("get", "/api/v1/courses/{space_id}"): Spec(lambda w, t: "", ol.may_view_space, SPACES),
+    ("get", "/api/v1/courses/{space_id}/assignments"): Spec(lambda w, t: "", ol.may_view_space, SPACES),
+    ("post", "/api/v1/courses/{space_id}/assignments"): Spec(lambda w, t: "", ol.may_manage_space, SPACES, ok=(201,),
+                                                             body=_body),
+    ("get", "/api/v1/assignments/{assignment_id}"): Spec(lambda w, t: "", _homework_allowed, HOMEWORK),
+    ("put", "/api/v1/assignments/{assignment_id}"): Spec(lambda w, t: "", _manage_homework, HOMEWORK, body=_body),
+    ("post", "/api/v1/assignments/{assignment_id}/submissions"): Spec(
+        lambda w, t: "", lambda p, t: ol.may_hand_in(p, t), MARKABLE, ok=(201,), body=lambda w, t: {"text": "matrix"}),
+    ("get", "/api/v1/assignments/{assignment_id}/submissions"): Spec(lambda w, t: "", _homework_allowed, HOMEWORK),
+    ("put", "/api/v1/assignments/{assignment_id}/marks"): Spec(lambda w, t: "", _manage_homework, MARKABLE,
+                                                               body=_marks_body),
+    ("post", "/api/v1/assignments/{assignment_id}/return"): Spec(lambda w, t: "", _manage_homework, MARKABLE),
+    ("get", "/api/v1/learners/{learner_id}/homework"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
+}
+
+PLACEHOLDERS = {"{space_id}": _space, "{assignment_id}": _assignment}

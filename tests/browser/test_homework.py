@@ -1,0 +1,94 @@
+"""Homework in a real browser on a phone (390x844), tried as a new user would: a teacher sets homework
+from their class's course space, a learner of the class finds it on their to-do list and hands it in.
+Every page passes axe-core and none scrolls sideways."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .conftest import LiveDemo
+from .test_roles import assert_accessible, sign_in
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+
+# The demo learner joins one of the demo teacher's teaching groups (the demo does not promise they meet);
+# prints that group's id and a due date a week after the server's today.
+SETUP = """
+import datetime
+from commonroom.identity.models import User
+from commonroom.people.models import GroupMembership, GroupStaff
+from commonroom.common.dates import today
+teacher = User.objects.get(username="demo.teacher").person_id
+learner = User.objects.get(username="demo.learner").person_id
+staff = GroupStaff.objects.filter(person_id=teacher, role="teacher", group__kind="teaching").select_related("group").first()
+group = staff.group
+if not GroupMembership.objects.filter(group=group, learner_id=learner, end_date__isnull=True).exists():
+    GroupMembership.objects.create(institution_id=group.institution_id, group=group, learner_id=learner,
+                                   start_date=today() - datetime.timedelta(days=1))
+print(group.pk, (today() + datetime.timedelta(days=7)).isoformat(), group.name)
+"""
+
+
+def _no_sideways_scroll(page: Any, label: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{label} scrolls sideways on a phone: {width}px wide"
+
+
+def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any, live_demo: LiveDemo) -> None:
+    _group_id, due, group_name = live_demo.manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1].split(" ", 2)
+    teacher = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = teacher.new_page()
+        sign_in(page, live_demo, "demo.teacher", check_a11y=False)
+        page.goto("/courses/")
+        assert_accessible(page, "my course spaces")
+        page.get_by_role("link", name=group_name, exact=True).click()
+        page.wait_for_load_state("load")
+        assert_accessible(page, "course space")
+        _no_sideways_scroll(page, "course space")
+        page.get_by_role("link", name="Set homework").click()
+        page.wait_for_load_state("load")
+        page.get_by_role("button", name="Set homework").click()  # nothing filled in: errors, said where
+        page.wait_for_load_state("load")
+        assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
+        assert_accessible(page, "homework form with errors")
+        page.get_by_label("Title").fill("Fractions worksheet")
+        page.get_by_label("Instructions").fill("Answer questions 1 to 10.\nShow your working.")
+        page.get_by_label("Due date").fill(due)
+        page.get_by_label("Due time").fill("08:30")
+        page.get_by_label("Or a mark out of").fill("10")
+        page.get_by_role("button", name="Set homework").click()
+        page.wait_for_load_state("load")
+        assert page.locator("h1").inner_text() == "Fractions worksheet"
+        assert "Homework set." in page.locator("main").inner_text()
+        assert_accessible(page, "homework page (teacher)")
+        _no_sideways_scroll(page, "homework page (teacher)")
+    finally:
+        teacher.close()
+
+    learner = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = learner.new_page()
+        sign_in(page, live_demo, "demo.learner", check_a11y=False)
+        page.goto("/homework/")
+        assert_accessible(page, "to-do list")
+        row = page.locator("main table tbody tr").filter(has_text="Fractions worksheet")
+        assert "To do" in row.inner_text()
+        row.get_by_role("link", name="Fractions worksheet").click()
+        page.wait_for_load_state("load")
+        assert "Show your working." in page.locator("main").inner_text()
+        assert_accessible(page, "homework page (learner)")
+        _no_sideways_scroll(page, "homework page (learner)")
+        page.get_by_label("Your answer").fill("1) 3/4  2) 5/8")
+        page.get_by_role("button", name="Hand in").click()
+        page.wait_for_load_state("load")
+        assert "Your work has been handed in." in page.locator("main").inner_text()
+        assert page.get_by_role("button", name="Hand in again").count() == 1
+        assert_accessible(page, "handed in")
+        page.goto("/homework/")
+        assert "Handed in" in page.locator("main table tbody tr").filter(has_text="Fractions worksheet").inner_text()
+    finally:
+        learner.close()
