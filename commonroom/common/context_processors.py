@@ -19,13 +19,14 @@ def site(request: HttpRequest) -> dict[str, Any]:
         items = [(_("Home"), reverse("home"))]
         from commonroom.authz.models import INSTITUTION_ROLES, OFFICE_ROLES, WHOLE_INSTITUTION_ROLES, Role
 
-        if actor.cared_for_learner_ids:
-            items.append((_("Your children"), reverse("family:children")))
-            items.append((_("Messages"), reverse("messaging:home")))
-        elif actor.institutions_where(*INSTITUTION_ROLES):
-            # Staff: the shared inbox of their (first) institution; every role there may open it.
+        if actor.institutions_where(*INSTITUTION_ROLES):
+            # Staff: the shared inbox of their (first) institution; every role there may open it. (Staff who are
+            # also parents reach their children from the home page.)
             first = min(actor.institutions_where(*INSTITUTION_ROLES))
             items.append((_("Inbox"), reverse("messaging:inbox", args=[first])))
+        elif not actor.role_rows and actor.cared_for_learner_ids:
+            items.append((_("Your children"), reverse("family:children")))
+            items.append((_("Messages"), reverse("messaging:home")))
 
         if any("tutor" in roles for roles in actor.staff_groups.values()) or actor.institutions_where(*OFFICE_ROLES):
             items.append((_("Registers"), reverse("records:registers")))

@@ -83,6 +83,7 @@ class SchoolSection:
     reports: list[PublishedReport] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     actions: list[dict[str, str]] = field(default_factory=list)  # what the reader can do about the child here
+    homework: list[Any] = field(default_factory=list)  # learning.selectors.HomeworkItem, due in the window
 
 
 @dataclass
@@ -234,6 +235,7 @@ def child_page(actor: Actor, learner_id: Any) -> ChildPage:
         if len(sections[event.institution_id].events) < UPCOMING_EVENTS:
             sections[event.institution_id].events.append(event)
 
+    _add_homework(actor, learner, sections, on)
     _add_actions(actor, learner, sections)
 
     if actor.person_id != learner.pk:
@@ -300,8 +302,8 @@ class FeedItem:
 
 def feed_items(actor: Actor) -> list[FeedItem]:
     """What a person's calendar feed holds, as that person: term dates, events and report dates for their
-    children (links in force, not barred) and for themself if they are a learner. Homework deadlines come
-    when the learning platform exists."""
+    children (links in force, not barred) and for themself if they are a learner, and homework deadlines
+    for their classes."""
     from django.utils import timezone
 
     on = actor.on
@@ -340,6 +342,15 @@ def feed_items(actor: Actor) -> list[FeedItem]:
         items.append(FeedItem(f"report-{report.pk}@commonroom",
                               f"Report published: {report.cycle.name} ({children.get(report.learner_id, '')})",
                               names.get(report.institution_id, ""), start_date=day, end_date=day, stamp=report.issued_at))
+    from commonroom.learning.models import Assignment
+
+    for assignment in (visible(actor, Assignment).filter(state=Assignment.State.SET, group_id__in=group_ids,
+                                                        due_at__date__gte=horizon)
+                       .select_related("group").order_by("due_at")[:500]):
+        items.append(FeedItem(f"homework-{assignment.pk}@commonroom",
+                              f"Homework due: {assignment.title} ({assignment.group.subject or assignment.group.name})",
+                              names.get(assignment.institution_id, ""), description=assignment.instructions[:500],
+                              starts_at=assignment.due_at, ends_at=assignment.due_at, stamp=assignment.updated_at))
     for item in items:
         item.stamp = item.stamp or now
     return items
@@ -365,3 +376,24 @@ def _add_actions(actor: Actor, learner: Learner, sections: dict[int, SchoolSecti
         if details:
             section.actions.append({"label": _("Update medical notes or dietary needs"),
                                     "url": reverse("liaison:child_details", args=[learner.pk])})
+
+
+HOMEWORK_WINDOW = datetime.timedelta(days=14)
+HOMEWORK_SHOWN = 10
+
+
+def _add_homework(actor: Actor, learner: Learner, sections: dict[int, SchoolSection], on: datetime.date) -> None:
+    """Homework set for the child's classes, due in the fortnight either side of today, through the learning
+    platform's own selector (and its rule: readers it does not let in simply see no homework section)."""
+    from commonroom.authz.api import NotFound
+    from commonroom.learning.selectors import homework_for_learner
+
+    try:
+        items = homework_for_learner(actor, learner.pk, audit_read=False)  # the page's own read event covers it
+    except NotFound:
+        return
+    for item in sorted(items, key=lambda item: item.due_at):
+        due = timezone_date(item.due_at)
+        section = sections.get(item.assignment.group.institution_id)
+        if section is not None and abs(due - on) <= HOMEWORK_WINDOW and len(section.homework) < HOMEWORK_SHOWN:
+            section.homework.append(item)

@@ -103,11 +103,12 @@ class HomeworkItem:
         return _("To do")
 
 
-def homework_for_learner(actor: Actor, learner_id: int) -> list[HomeworkItem]:
+def homework_for_learner(actor: Actor, learner_id: int, *, audit_read: bool = True) -> list[HomeworkItem]:
     """Homework set for the learner's groups (in force today), newest due first, with the learner's hand-in.
 
     The learner themself, their parents and carers (not barred), their teachers and the school's leaders.
-    Raises ``NotFound`` for anyone else. Reads by anyone but the learner are audited. Constant queries.
+    Raises ``NotFound`` for anyone else. Reads by anyone but the learner are audited (``audit_read=False``
+    only for a caller whose page records the read itself, like the child page). Constant queries.
     """
     learner = get_for(actor, Learner, learner_id)
     groups = GroupMembership.objects.filter(in_force(on=actor.on), learner_id=learner.pk).values("group_id")
@@ -129,7 +130,7 @@ def homework_for_learner(actor: Actor, learner_id: int) -> list[HomeworkItem]:
             mark=sub.mark if sub and returned else "", feedback=sub.feedback if sub and returned else "",
             mark_out_of=assignment.mark_out_of, submission_id=sub.pk if sub else None,
         ))
-    if actor.person_id != learner.pk and assignments:
+    if audit_read and actor.person_id != learner.pk and assignments:
         audit.record_learner_read(actor, learner, what="homework",
                                   institution_ids=set(learner_institutions(actor, learner.pk)))
     return items
@@ -158,6 +159,15 @@ def overdue_without_hand_in(on: datetime.date) -> Iterator[tuple[Assignment, Lea
         for assignment in by_group[membership.group_id]:
             if (assignment.pk, membership.learner_id) not in handed:
                 yield assignment, membership.learner
+
+
+def missing_hand_ins(assignment: Assignment) -> list[int]:
+    """Learners in the group on the due day who have not handed this homework in (ids). For a system task:
+    no authorisation here. Two queries."""
+    due_day = timezone.localtime(assignment.due_at).date()
+    handed = Submission.objects.filter(assignment=assignment, handed_in_at__isnull=False).values("learner_id")
+    return list(GroupMembership.objects.filter(in_force(on=due_day), group_id=assignment.group_id)
+                .exclude(learner_id__in=handed).order_by("learner_id").values_list("learner_id", flat=True).distinct())
 
 
 @dataclass

@@ -256,6 +256,10 @@ def assignment_save(
         assignment.save()
         audit.record(actor, "learning.assignment_created" if creating else "learning.assignment_changed", assignment,
                      institution_id=group.institution_id, detail={"state": state})
+        if state == Assignment.State.SET and (not was_set or changing_due):
+            from commonroom.notifications.services import homework_alerts_on_commit
+
+            homework_alerts_on_commit(assignment_id=assignment.pk, due_at=assignment.due_at)
     return assignment
 
 

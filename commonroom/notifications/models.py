@@ -25,10 +25,12 @@ class AlertKind(models.TextChoices):
     REPORT = "report", _("A report is published")
     INCIDENT = "incident", _("A behaviour incident")
     MESSAGE = "message", _("A message from school")
-    # HOMEWORK = "homework", _("Homework overdue")  -- add, and add to OFFERED_KINDS, with the learning platform.
+    HOMEWORK = "homework", _("Homework not handed in by its due time")
 
 
-OFFERED_KINDS: tuple[str, ...] = (AlertKind.ABSENCE, AlertKind.REPORT, AlertKind.INCIDENT, AlertKind.MESSAGE)
+OFFERED_KINDS: tuple[str, ...] = (
+    AlertKind.ABSENCE, AlertKind.REPORT, AlertKind.INCIDENT, AlertKind.MESSAGE, AlertKind.HOMEWORK,
+)
 
 
 class Channel(models.TextChoices):
@@ -42,6 +44,7 @@ DEFAULT_CHANNELS: dict[str, tuple[bool, bool]] = {
     AlertKind.REPORT: (True, False),
     AlertKind.INCIDENT: (True, False),
     AlertKind.MESSAGE: (True, False),
+    AlertKind.HOMEWORK: (True, False),
 }
 
 

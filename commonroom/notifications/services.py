@@ -335,3 +335,13 @@ def incident_alerts_on_commit(*, incident_id: int) -> None:
 
     transaction.on_commit(lambda: incident_alerts.enqueue(incident_id=incident_id))
 
+
+
+def homework_alerts_on_commit(*, assignment_id: int, due_at: datetime.datetime) -> None:
+    """Called when homework is set or its due time changes: one run at the due time, queued after commit."""
+    from commonroom.notifications.tasks import homework_alerts
+
+    task = homework_alerts
+    if task.get_backend().supports_defer:  # the database queue (deployments); the tests' immediate one runs it now
+        task = task.using(run_after=due_at)
+    transaction.on_commit(partial(task.enqueue, assignment_id=assignment_id, due_at=due_at.isoformat()))

@@ -183,6 +183,41 @@ def incident_alerts(*, incident_id: int) -> int:
 
 
 @task()
+def homework_alerts(*, assignment_id: int, due_at: str) -> int:
+    """Homework not handed in by its due time: the contacts of each learner in the group who has not.
+
+    Queued, when homework is set or its due time changes, to run at the due time (``run_after``): the
+    database queue keeps it across restarts. A run for a due time that has since changed does nothing
+    (the change queued its own run); one for homework returned, withdrawn or deleted does nothing.
+    """
+    from django.utils import timezone
+
+    from commonroom.learning.models import Assignment
+    from commonroom.learning.selectors import missing_hand_ins
+
+    assignment = Assignment.objects.filter(pk=assignment_id).select_related("group").first()
+    if (assignment is None or assignment.state != Assignment.State.SET or assignment.returned_at is not None
+            or assignment.due_at.isoformat() != due_at or assignment.due_at > timezone.now()):
+        return 0
+    learners = missing_hand_ins(assignment)
+    subject_name = assignment.group.subject or assignment.group.name
+
+    def compose(given: str, _full: str, school: str) -> Message:
+        subject = _("%(child)s has not handed in homework: %(title)s") % {"child": given, "title": assignment.title}
+        email = _("%(child)s has not handed in the %(subject)s homework \"%(title)s\", due %(due)s. If it was handed "
+                  "in on paper, the teacher will record it. Sign in to Commonroom to see it.") % {
+            "child": given, "subject": subject_name, "title": assignment.title,
+            "due": timezone.localtime(assignment.due_at).strftime("%d %B at %H:%M")}
+        text = _("%(school)s: %(child)s has not handed in %(subject)s homework due today. Sign in to Commonroom to "
+                 "see it.") % {"school": school, "child": given, "subject": subject_name}
+        return Message(subject, email, text)
+
+    return len(create_alerts(kind=AlertKind.HOMEWORK, institution_id=assignment.institution_id, learner_ids=learners,
+                             key_for=lambda learner_id: f"homework:{assignment_id}:{learner_id}", compose=compose,
+                             link_path="/homework/"))
+
+
+@task()
 def alert_task(*, kind: str, institution_id: int, subject: str, body: str, link_path: str, key: str,
                learner_id: int | None = None, learner_ids: list[int] | None = None,
                only_contact_ids: list[int] | None = None) -> int:

@@ -86,3 +86,12 @@ def test_the_token_page_and_api(client, world) -> None:
     assert client.delete("/api/v1/calendar-feed").status_code == 204
     assert client.delete("/api/v1/calendar-feed").status_code == 404
     assert services.feed_for_token(made.json()["url"].rsplit("/", 1)[1][:-4]) is None
+
+
+def test_the_feed_carries_homework_deadlines_for_the_childrens_classes(client, world) -> None:
+    events = _events(client, _make(client, world, "parent.a1"))
+    due = next(e for t, e in events.items() if t.startswith("Homework due: Fractions"))
+    assert isinstance(due.decoded("dtstart"), datetime.datetime)  # a deadline is a moment, not a day
+    assert any(t.startswith("Homework due: Sketchbook") for t in events)
+    # A barred parent's feed says nothing of the child's homework.
+    assert not any(t.startswith("Homework due") for t in _events(client, _make(client, world, "parent.barred")))

@@ -141,7 +141,7 @@ def test_query_count_does_not_grow_with_the_data(client, world, django_assert_ma
         page = client.get(url)
     assert page.status_code == 200 and "Subject 24" in page.content.decode()
     assert len(after) == len(before), [q["sql"][:120] for q in after.captured_queries]
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(26):  # 3 of them: homework, through the learning platform's selector
         client.get(url)
 
 
@@ -158,3 +158,16 @@ def test_the_page_links_to_what_the_parent_can_do_at_each_school(client, world) 
     client.force_login(world.users["a1.head"])
     staff_view = client.get(f"/children/{world.learners['a1.learnerA1'].pk}/").content.decode()
     assert "/absence/" not in staff_view and "/messages/new/" not in staff_view
+
+
+def test_the_page_shows_homework_set_and_whether_it_was_handed_in(client, world) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.users["parent.a1"])
+    page = client.get(f"/children/{world.learners['a1.learnerA1'].pk}/").content.decode()
+    homework = page[page.index(">Homework<"):page.index(">Reports<")]
+    assert "Fractions" in homework and "Sketchbook" in homework
+    assert "Handed in" in homework  # Fractions: handed in, not yet returned, so no mark shown
+    assert "7 / 10" not in homework and "Good work" not in page
+    client.force_login(world.users["parent.two"])
+    page = client.get(f"/children/{world.learners['a1.learnerA2'].pk}/").content.decode()
+    homework = page[page.index(">Homework<"):page.index(">Reports<")]
+    assert "Fractions" in homework and "Handed in" not in homework.split("Fractions")[1].split("</li>")[0]

@@ -303,4 +303,4 @@ def test_demo_hook_switches_alerts_on_once(world) -> None:
     plan = SimpleNamespace(institutions=[SimpleNamespace(id=world.institutions[key].pk) for key in ("a1", "b1")])
     write_demo(plan, today(), 1)
     write_demo(plan, today(), 1)
-    assert AlertSettings.objects.filter(offered=["absence", "report", "incident", "message"]).count() == 2
+    assert AlertSettings.objects.filter(offered=["absence", "report", "incident", "message", "homework"]).count() == 2

@@ -82,7 +82,7 @@ def test_api_settings_preferences_and_retry(client, world) -> None:
     client.force_login(world.users["a1.head"])
     url = f"/api/v1/institutions/{world.institutions['a1'].pk}/alerts"
     assert client.get(url).json()["undelivered"] == 2  # the world's failed email and skipped text at a1
-    invalid = client.put(url, {"offered": ["homework"], "absence_recipients": "priority_one", "min_incident_severity": 3,
+    invalid = client.put(url, {"offered": ["bedtime"], "absence_recipients": "priority_one", "min_incident_severity": 3,
                                "retry_limit": 5}, content_type="application/json")
     assert invalid.status_code == 422
     rows = client.get(f"{url}/undelivered").json()

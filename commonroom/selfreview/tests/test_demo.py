@@ -12,11 +12,11 @@ def test_write_demo_loads_frameworks_and_gives_the_secondary_two_reviews(client)
     from django.utils import timezone
 
     from commonroom.demo.generator import SIZES, Planner, write_plan
-    from commonroom.selfreview.demo import write_demo
 
     plan = Planner(SIZES["tiny"], 2026, timezone.localdate()).plan()
-    write_plan(plan, 2026, lambda *a, **k: None)
-    summary = write_demo(plan, plan.today, 2026)
+    said: list[str] = []
+    write_plan(plan, 2026, said.append)  # the generator calls every app's write_demo, this one's included
+    summary = next(line for line in said if "self-review" in line)
     assert Framework.objects.count() == 4 and "2 self-reviews" in summary
     finished, current = Review.objects.filter(title__contains="generated demo data").order_by("started_on")
     assert finished.status == Review.Status.COMPLETED and current.status == Review.Status.IN_PROGRESS
