@@ -62,6 +62,15 @@ EXPECTED_OPERATIONS = {
     # CTF exchange
     ("post", "/api/v1/institutions/{institution_id}/ctf/import"),
     ("post", "/api/v1/institutions/{institution_id}/ctf/export"),
+    # The parent portal (commonroom/family)
+    ("get", "/api/v1/children"),
+    ("get", "/api/v1/children/{learner_id}"),
+    ("get", "/api/v1/institutions/{institution_id}/events"),
+    ("post", "/api/v1/institutions/{institution_id}/events"),
+    ("put", "/api/v1/events/{event_id}"),
+    ("delete", "/api/v1/events/{event_id}"),
+    ("post", "/api/v1/calendar-feed"),
+    ("delete", "/api/v1/calendar-feed"),
 }
 
 
