@@ -225,6 +225,9 @@ def test_parent_opens_their_childs_profile(page: Any, live_demo: LiveDemo, demo_
     child = demo_facts["parent_children"][0]["name"]
     section(page, "Your children").get_by_role("link", name=child, exact=True).click()
     page.wait_for_load_state("load")
+    assert re.search(r"/children/\d+/$", page.url), page.url  # the child page (docs/parents.md)
+    page.get_by_role("link", name="Details the school holds").click()
+    page.wait_for_load_state("load")
     assert re.search(r"/learners/\d+/$", page.url), page.url
     assert "UPN" in page.locator("main").inner_text()
     assert_accessible(page, "child's profile (parent)")
