@@ -37,6 +37,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Reports"), reverse("records:reports")))
         if actor.institutions_where(Role.TEACHER):
             items.append((_("Timetable"), reverse("records:my_timetable")))
+        if actor.staff_groups:
+            items.append((_("Courses"), reverse("learning:my_courses")))
+        elif not actor.role_rows and actor.is_learner:
+            items.append((_("Homework"), reverse("learning:homework")))
+            items.append((_("Courses"), reverse("learning:my_courses")))
         if actor.institutions_where(Role.HEAD, Role.LEADER) or actor.authorities_where(Role.LA_OFFICER):
             items.append((_("Self-review"), reverse("selfreview:reviews")))
         if actor.is_platform_admin:
