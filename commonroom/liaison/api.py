@@ -227,6 +227,8 @@ class YearUptakeOut(Schema):
     active_30_days: int
     reports_issued: int
     reports_read: int
+    messages_sent: int
+    messages_read: int
 
 
 class ParentUptakeOut(Schema):
@@ -239,6 +241,8 @@ class ParentUptakeOut(Schema):
     last_login: datetime.datetime | None
     reports_issued: int
     reports_read: list[str]
+    messages_received: int
+    messages_read: int
 
 
 class UptakeOut(Schema):
@@ -252,7 +256,7 @@ class UptakeOut(Schema):
 def _year_out(year: selectors.YearUptake) -> dict[str, Any]:
     return {"label": year.label, "nc_year": year.nc_year, "learners": year.learners, "contacts": year.contacts,
             "accounts": year.accounts, "active_30_days": year.active_30_days, "reports_issued": year.reports_issued,
-            "reports_read": year.reports_read}
+            "reports_read": year.reports_read, "messages_sent": year.messages_sent, "messages_read": year.messages_read}
 
 
 @router.get("/institutions/{institution_id}/parents/uptake", response={200: UptakeOut, **DETAIL_ERRORS},
@@ -264,6 +268,8 @@ def get_uptake(request: HttpRequest, institution_id: int = id_in_path()) -> dict
             "total": _year_out(figures.total),
             "parents": [{"person_id": p.person_id, "name": p.name, "children": p.children, "years": p.years,
                          "has_account": p.has_account, "activated": p.activated, "last_login": p.last_login,
-                         "reports_issued": p.reports_issued, "reports_read": p.reports_read} for p in figures.parents]}
+                         "reports_issued": p.reports_issued, "reports_read": p.reports_read,
+                         "messages_received": p.messages_received, "messages_read": p.messages_read}
+                        for p in figures.parents]}
 
 

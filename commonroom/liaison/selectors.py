@@ -208,6 +208,8 @@ class YearUptake:
     active_30_days: int = 0  # signed in within the last 30 days
     reports_issued: int = 0  # published reports for these learners at this school
     reports_read: int = 0  # of those, read by at least one of the learner's parents
+    messages_sent: int = 0  # copies of the school's broadcasts sent to these parents
+    messages_read: int = 0  # of those, opened
 
     @staticmethod
     def _pct(part: int, whole: int) -> float | None:
@@ -225,6 +227,10 @@ class YearUptake:
     def reports_read_pct(self) -> float | None:
         return self._pct(self.reports_read, self.reports_issued)
 
+    @property
+    def messages_read_pct(self) -> float | None:
+        return self._pct(self.messages_read, self.messages_sent)
+
 
 @dataclass
 class ParentUptake:
@@ -236,6 +242,8 @@ class ParentUptake:
     last_login: datetime.datetime | None
     reports_issued: int
     reports_read: list[str] = field(default_factory=list)  # "<child>: <cycle>" for each report they opened
+    messages_received: int = 0  # the school's broadcasts sent to them
+    messages_read: int = 0  # of those, opened
 
     @property
     def activated(self) -> bool:
@@ -257,8 +265,9 @@ NO_YEAR = "—"
 
 def uptake_figures(actor: Actor, institution_id: Any) -> UptakeFigures:
     """Parent uptake at a school today: accounts activated, active in the last 30 days, published
-    reports read (from the audit trail's ``read.report`` events by the learner's contacts), by year
-    group and for the whole school, with a row per parent. Seven queries whatever the number of parents.
+    reports read (from the audit trail's ``read.report`` events by the learner's contacts) and the
+    school's broadcasts opened, by year group and for the whole school, with a row per parent. Eight
+    queries whatever the number of parents.
 
     Raises ``NotFound`` unless the actor may ``view_parent_uptake`` at the institution (head, senior
     leader, office there).
@@ -311,6 +320,14 @@ def uptake_figures(actor: Actor, institution_id: Any) -> UptakeFigures:
             report_id = issued[-1] if issued else None
         if report_id in report_of and report_of[report_id][0] == learner_id:
             read_by[report_id].add(actor_id)
+    # Broadcasts from this school: one row per parent it was sent to, with when they opened it.
+    from commonroom.messaging.models import BroadcastRecipient
+
+    received: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # contact -> [sent, read]
+    for person_id, read_at in BroadcastRecipient.objects.filter(
+            institution=institution, person_id__in=list(links)).values_list("person_id", "read_at"):
+        received[person_id][0] += 1
+        received[person_id][1] += read_at is not None
     cutoff = timezone.now() - datetime.timedelta(days=30)
     by_year: dict[int | None, YearUptake] = {}
     total = YearUptake(label=_("All years"), nc_year=None)
@@ -330,9 +347,14 @@ def uptake_figures(actor: Actor, institution_id: Any) -> UptakeFigures:
             target.contacts += 1
             target.accounts += login is not None
             target.active_30_days += login is not None and login >= cutoff
+            target.messages_sent += received[contact_id][0] if contact_id in received else 0
+            target.messages_read += received[contact_id][1] if contact_id in received else 0
         total.contacts += 1
         total.accounts += login is not None
         total.active_30_days += login is not None and login >= cutoff
+        if contact_id in received:
+            total.messages_sent += received[contact_id][0]
+            total.messages_read += received[contact_id][1]
     for pk, (learner_id, _cycle) in report_of.items():
         target = bucket(learner_id)
         target.reports_issued += 1
@@ -350,6 +372,8 @@ def uptake_figures(actor: Actor, institution_id: Any) -> UptakeFigures:
             years=sorted({year_of.get(c, (None, NO_YEAR))[1] for c in ordered}),
             has_account=contact_id in logins, last_login=logins.get(contact_id),
             reports_issued=sum(len(reports_by_learner.get(c, [])) for c in ordered), reports_read=read,
+            messages_received=received[contact_id][0] if contact_id in received else 0,
+            messages_read=received[contact_id][1] if contact_id in received else 0,
         ))
     years = [by_year[key] for key in sorted(by_year, key=lambda k: (k is None, k or 0))]
     return UptakeFigures(institution.pk, institution.name, on, years, total, parents)

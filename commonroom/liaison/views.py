@@ -193,11 +193,12 @@ def _chart(figures: selectors.UptakeFigures) -> list[dict[str, Any]]:
             ("accounts", _("accounts activated"), year.accounts_pct),
             ("active", _("active in the last 30 days"), year.active_pct),
             ("reports", _("reports read"), year.reports_read_pct),
+            ("messages", _("messages from school opened"), year.messages_read_pct),
         )):
-            bars.append({"kind": kind, "y": index * 48 + 6 + offset * 13, "width": round(3 * (pct or 0), 1),
+            bars.append({"kind": kind, "y": index * 60 + 6 + offset * 13, "width": round(3 * (pct or 0), 1),
                          "label": f"{year.label}: {pct if pct is not None else '–'}% {label}",
                          "text_x": round(3 * (pct or 0), 1) + 125, "pct": pct})
-        rows.append({"label": year.label, "y": index * 48 + 22, "bars": bars})
+        rows.append({"label": year.label, "y": index * 60 + 28, "bars": bars})
     return rows
 
 
@@ -206,7 +207,7 @@ def uptake(request: HttpRequest, pk: int) -> HttpResponse:
     figures = selectors.uptake_figures(actor_for(request), pk)
     chart = _chart(figures)
     return render(request, "liaison/uptake.html", {"figures": figures, "chart": chart,
-                                                   "chart_height": len(chart) * 48 + 10})
+                                                   "chart_height": len(chart) * 60 + 10})
 
 
 @login_required
@@ -217,18 +218,19 @@ def uptake_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     writer = csv.writer(response)
     writer.writerow(["section", "year group", "learners", "parents and carers", "accounts activated",
-                     "active in last 30 days", "reports issued", "reports read"])
+                     "active in last 30 days", "reports issued", "reports read", "messages sent", "messages read"])
     for year in [*figures.years, figures.total]:
         writer.writerow(["year", year.label, year.learners, year.contacts, year.accounts, year.active_30_days,
-                         year.reports_issued, year.reports_read])
+                         year.reports_issued, year.reports_read, year.messages_sent, year.messages_read])
     writer.writerow([])
     writer.writerow(["section", "parent or carer", "children", "year groups", "account activated", "last signed in",
-                     "reports issued", "reports read"])
+                     "reports issued", "reports read", "messages received", "messages read"])
     for parent in figures.parents:
         writer.writerow(["parent", _safe(parent.name), _safe("; ".join(parent.children)), "; ".join(parent.years),
                          "yes" if parent.activated else "no",
                          parent.last_login.isoformat(timespec="minutes") if parent.last_login else "",
-                         parent.reports_issued, _safe("; ".join(parent.reports_read))])
+                         parent.reports_issued, _safe("; ".join(parent.reports_read)), parent.messages_received,
+                         parent.messages_read])
     return response
 
 
