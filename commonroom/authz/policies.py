@@ -43,10 +43,25 @@ register(RoleAssignment, view=own_assignment | platform_admin | colleague_where_
 
 # The audit trail about a learner: the learner and their guardians see who looked
 # (access transparency); heads see their institution's events; platform admins all.
+# Messages between a parent and the school, and alerts to one parent, are that parent's business: the
+# events about them (started, replied, read by staff, alerts retried) are left out of the learner's and
+# the other parents' view of the log; the parent who acted still sees their own events.
+PRIVATE_TO_A_CONTACT = ("read.conversation", "read.conversations", "read.alerts_undelivered", "alerts.delivery_retried")
+
+
+def _private(event) -> bool:  # type: ignore[no-untyped-def]
+    return event.action.startswith("messaging.") or event.action in PRIVATE_TO_A_CONTACT
+
+
+def _not_private_unless_mine_q(actor):  # type: ignore[no-untyped-def]
+    return ~(Q(action__startswith="messaging.") | Q(action__in=PRIVATE_TO_A_CONTACT)) | Q(actor_id=actor.person_id)
+
+
 about_me = Predicate(
-    "is about the actor",
-    lambda actor, event: event.learner_id is not None and event.learner_id == actor.person_id,
-    lambda actor: Q(learner_id=actor.person_id) if actor.person_id else NOTHING,
+    "is about the actor (not a parent's messages with the school)",
+    lambda actor, event: event.learner_id is not None and event.learner_id == actor.person_id
+    and (not _private(event) or event.actor_id == actor.person_id),
+    lambda actor: Q(learner_id=actor.person_id) & _not_private_unless_mine_q(actor) if actor.person_id else NOTHING,
 )
 def _other_family(actor):
     """Other contacts of the learners the actor cares for: (learner_id, contact_id) pairs, loaded once."""
@@ -71,15 +86,16 @@ def _about_my_child_q(actor):  # type: ignore[no-untyped-def]
     others = ContactLink.objects.filter(learner_id=OuterRef("learner_id"), contact_id=OuterRef("actor_id")).exclude(
         contact_id=actor.person_id
     )
-    return Q(learner_id__in=sorted(actor.cared_for_learner_ids)) & ~Exists(others)
+    return Q(learner_id__in=sorted(actor.cared_for_learner_ids)) & ~Exists(others) & _not_private_unless_mine_q(actor)
 
 
 # A guardian sees who looked at their child's record, except the child's other parents and carers:
 # what another household reads is not theirs to know (the learner and the head see it).
 about_my_child = Predicate(
-    "is about a learner the actor cares for (not an access by another of the learner's contacts)",
+    "is about a learner the actor cares for (not by, nor about the messages of, another of the learner's contacts)",
     lambda actor, event: event.learner_id in actor.cared_for_learner_ids
-    and (event.learner_id, event.actor_id) not in _other_family(actor),
+    and (event.learner_id, event.actor_id) not in _other_family(actor)
+    and (not _private(event) or event.actor_id == actor.person_id),
     _about_my_child_q,
 )
 head_where_recorded = Predicate(

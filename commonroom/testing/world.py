@@ -27,7 +27,7 @@ primary in their school history.
 Across institutions:
 
     parent.a1         parent of a1.learnerA1
-    parent.two        parent of a1.learnerA2 and of b1.learnerA1 (children in two authorities)
+    parent.two        parent of a1.learnerA2 and of b1.learnerA1 (children in two authorities); has a UK mobile
     parent.barred     barred by a court order from a1.learnerA1 (who has parent.a1 too)
     a1.teacher2       ALSO a barred contact of a1.learnerA1: although they teach art to form A, the
                       bar wins, and they see nothing of a1.learnerA1 (a1.learnerA2 as usual)
@@ -201,7 +201,7 @@ def build_world() -> World:
 
     _account(world, "parent.a1", _person(world, "parent.a1", "Alex", "Parent"))
     link("parent.a1>a1.learnerA1", world.people["parent.a1"], "a1.learnerA1")
-    _account(world, "parent.two", _person(world, "parent.two", "Sam", "Twohomes"))
+    _account(world, "parent.two", _person(world, "parent.two", "Sam", "Twohomes", phone="07700 900123"))
     link("parent.two>a1.learnerA2", world.people["parent.two"], "a1.learnerA2")
     link("parent.two>b1.learnerA1", world.people["parent.two"], "b1.learnerA1")
     _account(world, "parent.barred", _person(world, "parent.barred", "Chris", "Barred"))

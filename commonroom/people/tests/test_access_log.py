@@ -81,3 +81,29 @@ def test_the_page_costs_the_same_whatever_the_log_length(client, world, django_a
     )
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.django_db
+def test_a_parents_messages_with_the_school_stay_out_of_the_childs_and_other_parents_logs(client, world) -> None:  # type: ignore[no-untyped-def]
+    from commonroom.messaging import services as messaging
+    from commonroom.people.models import ContactLink
+
+    learner = world.learners["a1.learnerA1"]
+    ContactLink.objects.create(learner=learner, contact=world.people["parent.two"], relationship="parent",
+                               start_date=world.links["parent.a1>a1.learnerA1"].start_date)
+    conversation = messaging.conversation_start(
+        actor=world.actor("parent.two"), learner=learner, institution=world.institutions["a1"], addressed_to="office",
+        subject="Private", body="About home.")
+    client.force_login(world.users["a1.office"])
+    assert client.get(f"/messages/conversations/{conversation.pk}/").status_code == 200  # staff read it (audited)
+    messaging.conversation_reply(actor=world.actor("a1.office"), conversation=conversation, body="Noted.")
+
+    def log(persona: str) -> str:
+        client.force_login(world.users[persona])
+        return client.get(f"/learners/{learner.pk}/access-log/").content.decode()
+
+    assert "conversation" not in log("parent.a1") and "replied" not in log("parent.a1")
+    assert "conversation" not in log("a1.learnerA1") and "replied" not in log("a1.learnerA1")
+    mine = log("parent.two")
+    assert "conversation started" in mine  # their own action
+    assert "conversation" in log("a1.head")  # the school sees everything recorded there
