@@ -344,4 +344,5 @@ def homework_alerts_on_commit(*, assignment_id: int, due_at: datetime.datetime) 
     task = homework_alerts
     if task.get_backend().supports_defer:  # the database queue (deployments); the tests' immediate one runs it now
         task = task.using(run_after=due_at)
-    transaction.on_commit(partial(task.enqueue, assignment_id=assignment_id, due_at=due_at.isoformat()))
+    when = due_at.astimezone(datetime.UTC).isoformat()  # in UTC, as the database reads it back
+    transaction.on_commit(partial(task.enqueue, assignment_id=assignment_id, due_at=when))

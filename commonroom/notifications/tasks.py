@@ -182,12 +182,22 @@ def incident_alerts(*, incident_id: int) -> int:
                              link_path="/"))
 
 
+def _instant(value: str) -> datetime.datetime | None:
+    """The instant an ISO 8601 string names (any offset), or None if it names none."""
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
 @task()
 def homework_alerts(*, assignment_id: int, due_at: str) -> int:
     """Homework not handed in by its due time: the contacts of each learner in the group who has not.
 
     Queued, when homework is set or its due time changes, to run at the due time (``run_after``): the
-    database queue keeps it across restarts. A run for a due time that has since changed does nothing
+    database queue keeps it across restarts. ``due_at`` is compared as an instant, not as text (the
+    time set on the page is London time; the database reads it back in UTC). A run for a due time that has since changed does nothing
     (the change queued its own run); one for homework returned, withdrawn or deleted does nothing.
     """
     from django.utils import timezone
@@ -197,7 +207,7 @@ def homework_alerts(*, assignment_id: int, due_at: str) -> int:
 
     assignment = Assignment.objects.filter(pk=assignment_id).select_related("group").first()
     if (assignment is None or assignment.state != Assignment.State.SET or assignment.returned_at is not None
-            or assignment.due_at.isoformat() != due_at or assignment.due_at > timezone.now()):
+            or _instant(due_at) != assignment.due_at or assignment.due_at > timezone.now()):
         return 0
     learners = missing_hand_ins(assignment)
     subject_name = assignment.group.subject or assignment.group.name
