@@ -122,8 +122,13 @@ def _day_words(day: datetime.date, session: str) -> str:
 
 @task()
 def absence_alerts(*, institution_id: int, day: str, session: str, learner_ids: list[int]) -> int:
-    """One register save's absences (N): tell the contacts, once per learner per day."""
+    """One register save's absences (N): tell the contacts, once per learner per day. Learners a parent
+    has already reported absent for the day and session (pending or confirmed) are left out."""
+    from commonroom.liaison.selectors import reported_absent
+
     date = datetime.date.fromisoformat(day)
+    reported = reported_absent(learner_ids, date, session, institution_id=institution_id)
+    learner_ids = [learner_id for learner_id in learner_ids if learner_id not in reported]
     when = _day_words(date, session)
 
     def compose(given: str, _full: str, school: str) -> Message:

@@ -28,6 +28,15 @@ def _sms_outbox():  # type: ignore[no-untyped-def]
     sms.LocmemBackend.fail_with = None
 
 
+@pytest.fixture(autouse=True)
+def _no_parent_report(world):  # type: ignore[no-untyped-def]
+    """The world has parent.a1 reporting learnerA1 ill today: these tests are about absences with no reason,
+    so that report is declined (a parent's report stopping the alert has its own test)."""
+    from commonroom.liaison.models import AbsenceReport
+
+    AbsenceReport.objects.filter(learner=world.learners["a1.learnerA1"]).update(status="declined")
+
+
 def _offer(world, inst: str = "a1", kinds=("absence", "report", "incident", "message"), **fields) -> AlertSettings:  # type: ignore[no-untyped-def]
     row, _ = AlertSettings.objects.update_or_create(institution=world.institutions[inst],
                                                     defaults={"offered": list(kinds), **fields})
@@ -92,6 +101,21 @@ def test_all_with_parental_responsibility_when_the_school_says_so(world, django_
     # The bar wins: neither barred contact (parent.barred, a1.teacher2) hears anything.
     assert not Delivery.objects.filter(recipient__in=[world.people["parent.barred"], world.people["a1.teacher2"]],
                                        key__startswith="absence").exists()
+
+
+def test_a_child_reported_absent_by_a_parent_gets_no_no_reason_alert(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from commonroom.liaison.models import AbsenceReport
+
+    _offer(world, absence_recipients="parental_responsibility")
+    report = AbsenceReport.objects.filter(learner=world.learners["a1.learnerA1"]).first()
+    AbsenceReport.objects.filter(pk=report.pk).update(status="pending", first_date=today(), last_date=today(),
+                                                      sessions="AM")
+    _register(world, {"a1.learnerA1": "N", "a1.learnerA2": "N"}, capture=django_capture_on_commit_callbacks)
+    told = set(Delivery.objects.filter(key__startswith="absence").values_list("learner_id", flat=True))
+    assert told == {world.learners["a1.learnerA2"].pk}  # learnerA1's parent already told the school
+    # The report covers the morning only: the afternoon absence alerts.
+    _register(world, {"a1.learnerA1": "N", "a1.learnerA2": "N"}, session="PM", capture=django_capture_on_commit_callbacks)
+    assert Delivery.objects.filter(key__startswith="absence", learner=world.learners["a1.learnerA1"]).exists()
 
 
 def test_school_disabled_kind_sends_nothing(world, django_capture_on_commit_callbacks) -> None:
