@@ -3,7 +3,8 @@
 Making alerts (``create_alerts``) is the one place that decides who is told: the school must offer the
 kind; the recipients are the learner's contacts whose link is in force today and not barred, narrowed
 per kind (absence: priority 1 or everyone with parental responsibility, per the school; a report: those
-who may receive reports; an incident or a message: those with parental responsibility); each
+who may receive reports; an incident or a message: those with parental responsibility, except that a
+message to named contacts, a reply in a conversation, reaches them without it); each
 recipient's channels come from their choices (or the defaults). A recipient with no usable address
 gets a *skipped* row with the reason, which the office sees. Rows are inserted with the unique
 (recipient, channel, key) constraint ignoring conflicts, so running a trigger twice sends nothing twice.
@@ -164,6 +165,8 @@ def _wanted_links(
             links = links.filter(parental_responsibility=True)
     elif kind == AlertKind.REPORT:
         links = links.filter(may_receive_reports=True)
+    elif kind == AlertKind.MESSAGE and only_contact_ids is not None:
+        pass  # a reply in a conversation reaches the contact in it, with or without parental responsibility
     else:
         links = links.filter(parental_responsibility=True)
     return list(links.select_related("contact", "learner__person").order_by("learner_id", "priority", "contact_id"))

@@ -193,6 +193,22 @@ def test_alert_contacts_for_another_app(world, django_capture_on_commit_callback
     assert "The trip leaves at 8." in mail.outbox[0].body and "/messages/1/" in mail.outbox[0].body
 
 
+def test_a_reply_reaches_the_contact_in_the_conversation_without_parental_responsibility(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    _offer(world)
+    carer = _contact(world, "Carer", "a1.learnerA2", priority=2, parental_responsibility=False)
+    kwargs = {"kind": "message", "learner": world.learners["a1.learnerA2"], "institution": world.institutions["a1"],
+              "subject": "Re: lunch", "body": "Thank you.", "link_path": "/messages/2/"}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alert_contacts(**kwargs, key="message:broadcast")  # to all contacts: parental responsibility needed
+        services.alert_contacts(**kwargs, key="message:reply", only_contact_ids=[carer.pk])
+    assert list(Delivery.objects.filter(recipient=carer).values_list("key", "status")) == [("message:reply", "sent")]
+    # Still not once barred or ended.
+    ContactLink.objects.filter(contact=carer).update(access_barred=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alert_contacts(**kwargs, key="message:reply2", only_contact_ids=[carer.pk])
+    assert not Delivery.objects.filter(recipient=carer, key="message:reply2").exists()
+
+
 # Delivery.
 
 def _queued(world, channel: str = Channel.SMS) -> Delivery:  # type: ignore[no-untyped-def]
