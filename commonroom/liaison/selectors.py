@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,27 @@ RECENT_DAYS = 14
 
 
 # Absence reports ---------------------------------------------------------------------------------
+
+
+def reported_absent(learner_ids: Sequence[int], day: datetime.date, session: str, *,
+                    institution_id: int | None = None) -> set[int]:
+    """Of these learners, those a parent has reported absent (pending or confirmed) for the day and
+    session ("AM" or "PM"), optionally at one institution.
+
+    A system function for background tasks (the "no reason given" absence alert): it does no
+    authorisation and must not be used to answer a person's request.
+    """
+    ids = sorted(set(learner_ids))
+    if not ids:
+        return set()
+    reports = AbsenceReport.objects.filter(
+        learner_id__in=ids, first_date__lte=day, last_date__gte=day,
+        status__in=[AbsenceReport.Status.PENDING, AbsenceReport.Status.CONFIRMED],
+        sessions__in=[AbsenceReport.Sessions.BOTH, session],
+    )
+    if institution_id is not None:
+        reports = reports.filter(institution_id=institution_id)
+    return set(reports.values_list("learner_id", flat=True))
 
 
 def child_for_absence(actor: Actor, learner_id: Any) -> tuple[Learner, list[Institution]]:

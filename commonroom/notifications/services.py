@@ -3,7 +3,8 @@
 Making alerts (``create_alerts``) is the one place that decides who is told: the school must offer the
 kind; the recipients are the learner's contacts whose link is in force today and not barred, narrowed
 per kind (absence: priority 1 or everyone with parental responsibility, per the school; a report: those
-who may receive reports; an incident or a message: those with parental responsibility); each
+who may receive reports; an incident or a message: those with parental responsibility, except that a
+message to named contacts, a reply in a conversation, reaches them without it); each
 recipient's channels come from their choices (or the defaults). A recipient with no usable address
 gets a *skipped* row with the reason, which the office sees. Rows are inserted with the unique
 (recipient, channel, key) constraint ignoring conflicts, so running a trigger twice sends nothing twice.
@@ -23,6 +24,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonroom.authz import audit
 from commonroom.authz.actor import Actor
@@ -163,6 +165,8 @@ def _wanted_links(
             links = links.filter(parental_responsibility=True)
     elif kind == AlertKind.REPORT:
         links = links.filter(may_receive_reports=True)
+    elif kind == AlertKind.MESSAGE and only_contact_ids is not None:
+        pass  # a reply in a conversation reaches the contact in it, with or without parental responsibility
     else:
         links = links.filter(parental_responsibility=True)
     return list(links.select_related("contact", "learner__person").order_by("learner_id", "priority", "contact_id"))
@@ -241,6 +245,28 @@ def _ids_in_chunks(rows: list[Delivery], started: datetime.datetime) -> list[int
     return found
 
 
+NO_LONGER_A_CONTACT = gettext_noop("No longer a contact of this learner.")
+
+
+def still_told(rows: Sequence[Delivery]) -> set[int]:
+    """Ids of the rows whose recipient may still be told: a link to the row's learner in force today and
+    not barred (and, for a report, one that may receive reports). One query for the whole batch."""
+    if not rows:
+        return set()
+    links = ContactLink.objects.filter(
+        in_force(), access_barred=False, contact_id__in=sorted({row.recipient_id for row in rows}),
+        learner_id__in=sorted({row.learner_id for row in rows}),
+    ).values_list("contact_id", "learner_id", "may_receive_reports")
+    linked: set[tuple[int, int]] = set()
+    reports: set[tuple[int, int]] = set()
+    for contact_id, learner_id, may_receive_reports in links:
+        linked.add((contact_id, learner_id))
+        if may_receive_reports:
+            reports.add((contact_id, learner_id))
+    return {row.pk for row in rows
+            if (row.recipient_id, row.learner_id) in (reports if row.kind == AlertKind.REPORT else linked)}
+
+
 def queue_deliveries(ids: Sequence[int], run_after: datetime.datetime | None = None) -> None:
     """Enqueue delivery tasks, in batches, when the current transaction commits."""
     from commonroom.notifications.tasks import deliver_alerts
@@ -264,23 +290,37 @@ def undelivered(institution_id: int) -> Any:
 
 
 def delivery_retry(*, actor: Actor, delivery: Delivery) -> Delivery:
-    """The office tries an undelivered alert again (a skipped one takes the address on record now)."""
+    """The office tries an undelivered alert again (a skipped one takes the address on record now).
+
+    A recipient who is no longer a contact of the learner (link ended or barred; for a report, may no
+    longer receive reports) is not sent to: the row stays skipped with that reason and the office is told.
+    """
     require(actor, "retry", delivery)
+    not_a_contact = False
     with transaction.atomic():
         row = Delivery.objects.select_for_update().select_related("recipient").get(pk=delivery.pk)
         stuck = row.status == Delivery.Status.SENDING and row.updated_at < timezone.now() - STUCK_AFTER
         if row.status not in (Delivery.Status.FAILED, Delivery.Status.SKIPPED) and not stuck:
             raise ValidationError({"__all__": [_("This alert is not waiting to be tried again.")]})
-        address, why_not = _address(row.channel, row.recipient)
-        if not address:
-            raise ValidationError({"__all__": [_("%(why)s Update the contact's details first.") % {"why": why_not}]})
         before = row.status
-        row.address, row.status, row.attempts, row.last_error, row.next_attempt_at = (
-            address, Delivery.Status.QUEUED, 0, "", None)
-        row.save(update_fields=["address", "status", "attempts", "last_error", "next_attempt_at", "updated_at"])
-        audit.record(actor, "alerts.delivery_retried", row, learner_id=row.learner_id, institution_id=row.institution_id,
-                     detail={"was": before, "channel": row.channel})
-        queue_deliveries([row.pk])
+        if row.pk not in still_told([row]):
+            not_a_contact = True
+            row.status, row.last_error, row.next_attempt_at = Delivery.Status.SKIPPED, _(NO_LONGER_A_CONTACT), None
+            row.save(update_fields=["status", "last_error", "next_attempt_at", "updated_at"])
+            audit.record(actor, "alerts.delivery_skipped", row, learner_id=row.learner_id,
+                         institution_id=row.institution_id, detail={"was": before, "channel": row.channel})
+        else:
+            address, why_not = _address(row.channel, row.recipient)
+            if not address:
+                raise ValidationError({"__all__": [_("%(why)s Update the contact's details first.") % {"why": why_not}]})
+            row.address, row.status, row.attempts, row.last_error, row.next_attempt_at = (
+                address, Delivery.Status.QUEUED, 0, "", None)
+            row.save(update_fields=["address", "status", "attempts", "last_error", "next_attempt_at", "updated_at"])
+            audit.record(actor, "alerts.delivery_retried", row, learner_id=row.learner_id,
+                         institution_id=row.institution_id, detail={"was": before, "channel": row.channel})
+            queue_deliveries([row.pk])
+    if not_a_contact:  # after the commit: the row is recorded as skipped, and the office told why
+        raise ValidationError({"__all__": [_("%(why)s It was not sent.") % {"why": _(NO_LONGER_A_CONTACT)}]})
     return row
 
 
@@ -344,4 +384,5 @@ def homework_alerts_on_commit(*, assignment_id: int, due_at: datetime.datetime) 
     task = homework_alerts
     if task.get_backend().supports_defer:  # the database queue (deployments); the tests' immediate one runs it now
         task = task.using(run_after=due_at)
-    transaction.on_commit(partial(task.enqueue, assignment_id=assignment_id, due_at=due_at.isoformat()))
+    when = due_at.astimezone(datetime.UTC).isoformat()  # in UTC, as the database reads it back
+    transaction.on_commit(partial(task.enqueue, assignment_id=assignment_id, due_at=when))

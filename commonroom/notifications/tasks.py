@@ -5,7 +5,8 @@
 that raises records the error and is queued again with a growing delay (1, 2, 4... minutes) until the
 school's retry limit, then marked failed, which the office sees. A row left in ``sending`` by a worker
 that died is never sent again automatically (at most once: docs/adr/0009-alert-delivery.md); the
-office sees it as "outcome unknown" and may try it again.
+office sees it as "outcome unknown" and may try it again. A row whose recipient is no longer a contact
+of the learner (link ended, barred, or for a report no longer allowed reports) is marked skipped, not sent.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from django_tasks import task
 
 from commonroom.notifications import sms
 from commonroom.notifications.models import AlertKind, AlertSettings, Channel, Delivery
-from commonroom.notifications.services import Message, create_alerts, queue_deliveries
+from commonroom.notifications.services import (
+    NO_LONGER_A_CONTACT,
+    Message,
+    create_alerts,
+    queue_deliveries,
+    still_told,
+)
 
 MAX_BACKOFF_MINUTES = 60
 
@@ -63,12 +70,18 @@ def deliver_alerts(*, delivery_ids: list[int]) -> int:
         return 0
     limits = dict(AlertSettings.objects.filter(institution_id__in={row.institution_id for row in rows})
                   .values_list("institution_id", "retry_limit"))
+    told = still_told(rows)
     mail = _Mail()
     sent = 0
     retry: list[tuple[int, datetime.datetime]] = []
     try:
         for row in rows:
             now = timezone.now()
+            if row.pk not in told:  # barred, or the link ended, since the alert was made: not sent
+                Delivery.objects.filter(pk=row.pk, status=Delivery.Status.QUEUED).update(
+                    status=Delivery.Status.SKIPPED, last_error=_(NO_LONGER_A_CONTACT), next_attempt_at=None,
+                    updated_at=now)
+                continue
             claimed = Delivery.objects.filter(pk=row.pk, status=Delivery.Status.QUEUED).update(
                 status=Delivery.Status.SENDING, attempts=F("attempts") + 1, updated_at=now)
             if not claimed:
@@ -102,17 +115,20 @@ def deliver_alerts(*, delivery_ids: list[int]) -> int:
 
 
 def _day_words(day: datetime.date, session: str) -> str:
-    when = _("this morning") if session == "AM" else _("this afternoon")
-    if day != timezone.localdate():
-        when = (_("on the morning of %(day)s") if session == "AM" else _("on the afternoon of %(day)s")) % {
-            "day": day.strftime("%A %-d %B")}
-    return when
+    """The date by name ("on Monday 30 November, morning"): still true when a retry goes out days later."""
+    words = _("on %(day)s, morning") if session == "AM" else _("on %(day)s, afternoon")
+    return words % {"day": day.strftime("%A %-d %B")}
 
 
 @task()
 def absence_alerts(*, institution_id: int, day: str, session: str, learner_ids: list[int]) -> int:
-    """One register save's absences (N): tell the contacts, once per learner per day."""
+    """One register save's absences (N): tell the contacts, once per learner per day. Learners a parent
+    has already reported absent for the day and session (pending or confirmed) are left out."""
+    from commonroom.liaison.selectors import reported_absent
+
     date = datetime.date.fromisoformat(day)
+    reported = reported_absent(learner_ids, date, session, institution_id=institution_id)
+    learner_ids = [learner_id for learner_id in learner_ids if learner_id not in reported]
     when = _day_words(date, session)
 
     def compose(given: str, _full: str, school: str) -> Message:
@@ -182,12 +198,22 @@ def incident_alerts(*, incident_id: int) -> int:
                              link_path="/"))
 
 
+def _instant(value: str) -> datetime.datetime | None:
+    """The instant an ISO 8601 string names (any offset), or None if it names none."""
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
 @task()
 def homework_alerts(*, assignment_id: int, due_at: str) -> int:
     """Homework not handed in by its due time: the contacts of each learner in the group who has not.
 
     Queued, when homework is set or its due time changes, to run at the due time (``run_after``): the
-    database queue keeps it across restarts. A run for a due time that has since changed does nothing
+    database queue keeps it across restarts. ``due_at`` is compared as an instant, not as text (the
+    time set on the page is London time; the database reads it back in UTC). A run for a due time that has since changed does nothing
     (the change queued its own run); one for homework returned, withdrawn or deleted does nothing.
     """
     from django.utils import timezone
@@ -197,7 +223,7 @@ def homework_alerts(*, assignment_id: int, due_at: str) -> int:
 
     assignment = Assignment.objects.filter(pk=assignment_id).select_related("group").first()
     if (assignment is None or assignment.state != Assignment.State.SET or assignment.returned_at is not None
-            or assignment.due_at.isoformat() != due_at or assignment.due_at > timezone.now()):
+            or _instant(due_at) != assignment.due_at or assignment.due_at > timezone.now()):
         return 0
     learners = missing_hand_ins(assignment)
     subject_name = assignment.group.subject or assignment.group.name

@@ -254,3 +254,27 @@ def test_the_parents_pages_have_a_fixed_query_budget(client, world, django_asser
                                      first_date=today(), last_date=today())
     with django_assert_max_num_queries(12):
         assert client.get(path).status_code == 200
+
+
+def test_reported_absent_for_the_alerts_task(world) -> None:  # type: ignore[no-untyped-def]
+    """The system selector behind the "no reason given" alert: pending or confirmed, covering the day and session."""
+    from commonroom.liaison.selectors import reported_absent
+
+    a1, a2, b1 = (world.learners[key].pk for key in ("a1.learnerA1", "a1.learnerA2", "b1.learnerA1"))
+    day = today()
+    # The world: learnerA1 reported ill today, all day, pending; learnerA2's report was declined.
+    assert reported_absent([a1, a2, b1], day, "AM") == {a1}
+    assert reported_absent([a1, a2], day, "PM") == {a1}
+    assert reported_absent([a1], day, "AM", institution_id=world.institutions["b1"].pk) == set()
+    assert reported_absent([a1], day + datetime.timedelta(days=1), "AM") == set()
+    assert reported_absent([], day, "AM") == set()
+    AbsenceReport.objects.filter(learner_id=a1).update(status="declined")
+    assert reported_absent([a1], day, "AM") == set()
+    morning = AbsenceReport.objects.create(
+        institution=world.institutions["a1"], learner_id=a2, reported_by=world.people["parent.two"], kind="planned",
+        reason="medical", first_date=day - datetime.timedelta(days=1), last_date=day + datetime.timedelta(days=1),
+        sessions="AM", status="confirmed")
+    assert reported_absent([a1, a2], day, "AM") == {a2}
+    assert reported_absent([a1, a2], day, "PM") == set()  # a morning-only report says nothing about the afternoon
+    AbsenceReport.objects.filter(pk=morning.pk).update(status="pending", sessions="PM")
+    assert reported_absent([a2], day, "PM") == {a2}

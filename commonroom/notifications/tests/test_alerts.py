@@ -28,6 +28,15 @@ def _sms_outbox():  # type: ignore[no-untyped-def]
     sms.LocmemBackend.fail_with = None
 
 
+@pytest.fixture(autouse=True)
+def _no_parent_report(world):  # type: ignore[no-untyped-def]
+    """The world has parent.a1 reporting learnerA1 ill today: these tests are about absences with no reason,
+    so that report is declined (a parent's report stopping the alert has its own test)."""
+    from commonroom.liaison.models import AbsenceReport
+
+    AbsenceReport.objects.filter(learner=world.learners["a1.learnerA1"]).update(status="declined")
+
+
 def _offer(world, inst: str = "a1", kinds=("absence", "report", "incident", "message"), **fields) -> AlertSettings:  # type: ignore[no-untyped-def]
     row, _ = AlertSettings.objects.update_or_create(institution=world.institutions[inst],
                                                     defaults={"offered": list(kinds), **fields})
@@ -70,7 +79,8 @@ def test_absence_alert_goes_to_priority_one_by_email_and_text_once(world, django
     assert [(s.to, s.reference) for s in sms.LocmemBackend.outbox] == [
         ("+447700900123", str(Delivery.objects.get(recipient=parent, channel="sms").pk))]
     text = sms.LocmemBackend.outbox[0].body
-    assert "not marked present" in text and world.institutions["a1"].name in text and "this morning" in text
+    assert "not marked present" in text and world.institutions["a1"].name in text
+    assert f"on {today().strftime('%A %-d %B')}, morning" in text  # the date by name: true even if sent late
     # Saving again, and the afternoon register, alert nobody again.
     _register(world, {"a1.learnerA1": "N", "a1.learnerA2": "/"}, capture=django_capture_on_commit_callbacks)
     _register(world, {"a1.learnerA1": "N", "a1.learnerA2": "\\"}, session="PM", capture=django_capture_on_commit_callbacks)
@@ -91,6 +101,21 @@ def test_all_with_parental_responsibility_when_the_school_says_so(world, django_
     # The bar wins: neither barred contact (parent.barred, a1.teacher2) hears anything.
     assert not Delivery.objects.filter(recipient__in=[world.people["parent.barred"], world.people["a1.teacher2"]],
                                        key__startswith="absence").exists()
+
+
+def test_a_child_reported_absent_by_a_parent_gets_no_no_reason_alert(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from commonroom.liaison.models import AbsenceReport
+
+    _offer(world, absence_recipients="parental_responsibility")
+    report = AbsenceReport.objects.filter(learner=world.learners["a1.learnerA1"]).first()
+    AbsenceReport.objects.filter(pk=report.pk).update(status="pending", first_date=today(), last_date=today(),
+                                                      sessions="AM")
+    _register(world, {"a1.learnerA1": "N", "a1.learnerA2": "N"}, capture=django_capture_on_commit_callbacks)
+    told = set(Delivery.objects.filter(key__startswith="absence").values_list("learner_id", flat=True))
+    assert told == {world.learners["a1.learnerA2"].pk}  # learnerA1's parent already told the school
+    # The report covers the morning only: the afternoon absence alerts.
+    _register(world, {"a1.learnerA1": "N", "a1.learnerA2": "N"}, session="PM", capture=django_capture_on_commit_callbacks)
+    assert Delivery.objects.filter(key__startswith="absence", learner=world.learners["a1.learnerA1"]).exists()
 
 
 def test_school_disabled_kind_sends_nothing(world, django_capture_on_commit_callbacks) -> None:
@@ -168,6 +193,22 @@ def test_alert_contacts_for_another_app(world, django_capture_on_commit_callback
     assert "The trip leaves at 8." in mail.outbox[0].body and "/messages/1/" in mail.outbox[0].body
 
 
+def test_a_reply_reaches_the_contact_in_the_conversation_without_parental_responsibility(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    _offer(world)
+    carer = _contact(world, "Carer", "a1.learnerA2", priority=2, parental_responsibility=False)
+    kwargs = {"kind": "message", "learner": world.learners["a1.learnerA2"], "institution": world.institutions["a1"],
+              "subject": "Re: lunch", "body": "Thank you.", "link_path": "/messages/2/"}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alert_contacts(**kwargs, key="message:broadcast")  # to all contacts: parental responsibility needed
+        services.alert_contacts(**kwargs, key="message:reply", only_contact_ids=[carer.pk])
+    assert list(Delivery.objects.filter(recipient=carer).values_list("key", "status")) == [("message:reply", "sent")]
+    # Still not once barred or ended.
+    ContactLink.objects.filter(contact=carer).update(access_barred=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alert_contacts(**kwargs, key="message:reply2", only_contact_ids=[carer.pk])
+    assert not Delivery.objects.filter(recipient=carer, key="message:reply2").exists()
+
+
 # Delivery.
 
 def _queued(world, channel: str = Channel.SMS) -> Delivery:  # type: ignore[no-untyped-def]
@@ -218,6 +259,46 @@ def test_the_claim_stops_a_second_send(world) -> None:
     with mock.patch.object(sms.LocmemBackend, "send", second_worker_runs_meanwhile):
         assert tasks.deliver_alerts.call(delivery_ids=[row.pk]) == 1
     assert len(sms.LocmemBackend.outbox) == 1
+
+
+def test_a_contact_barred_or_ended_since_the_alert_was_made_is_not_sent_to(world) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    learner = world.learners["a1.learnerA1"]
+    kept = _contact(world, "Kept")
+    barred = _contact(world, "Barred")
+    ended = _contact(world, "Ended")
+    no_reports = _contact(world, "Noreports")
+    rows = [Delivery.objects.create(institution=world.institutions["a1"], recipient=person, channel=Channel.EMAIL,
+                                    key=f"late:{kind}", kind=kind, learner=learner, address=person.email,
+                                    subject="s", body="b")
+            for person, kind in ((kept, "absence"), (barred, "absence"), (ended, "absence"), (no_reports, "report"),
+                                 (kept, "report"))]
+    ContactLink.objects.filter(contact=barred).update(access_barred=True)
+    ContactLink.objects.filter(contact=ended).update(end_date=today() - datetime.timedelta(days=1))
+    ContactLink.objects.filter(contact=no_reports).update(may_receive_reports=False)
+    with CaptureQueriesContext(connection) as queries:
+        assert tasks.deliver_alerts.call(delivery_ids=[row.pk for row in rows]) == 2
+    assert sum("people_contactlink" in q["sql"] for q in queries.captured_queries) == 1  # one for the batch
+    got = {(row.recipient_id, row.kind): (row.status, row.last_error)
+           for row in Delivery.objects.filter(pk__in=[row.pk for row in rows])}
+    skipped = ("skipped", "No longer a contact of this learner.")
+    assert got == {(kept.pk, "absence"): ("sent", ""), (kept.pk, "report"): ("sent", ""), (barred.pk, "absence"): skipped,
+                   (ended.pk, "absence"): skipped, (no_reports.pk, "report"): skipped}
+    assert sorted(m.to[0] for m in mail.outbox) == [kept.email, kept.email]
+
+
+def test_the_office_cannot_retry_an_alert_to_someone_no_longer_a_contact(world) -> None:  # type: ignore[no-untyped-def]
+    row = _queued(world, Channel.EMAIL)
+    Delivery.objects.filter(pk=row.pk).update(status="failed", last_error="Mail server down")
+    ContactLink.objects.filter(contact=world.people["parent.a1"], learner=world.learners["a1.learnerA1"]).update(
+        access_barred=True)
+    with pytest.raises(ValidationError, match="No longer a contact"):
+        services.delivery_retry(actor=world.actor("a1.office"), delivery=row)
+    row.refresh_from_db()
+    assert (row.status, row.last_error) == ("skipped", "No longer a contact of this learner.")
+    assert tasks.deliver_alerts.call(delivery_ids=[row.pk]) == 0 and not mail.outbox
 
 
 def test_email_carries_the_delivery_id_as_message_id(world) -> None:

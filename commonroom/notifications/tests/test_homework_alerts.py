@@ -56,3 +56,27 @@ def test_a_run_for_an_old_due_time_does_nothing(world) -> None:  # type: ignore[
     old = (homework.due_at - datetime.timedelta(days=30)).isoformat()
     assert tasks.homework_alerts.call(assignment_id=homework.pk, due_at=old) == 0
     assert _homework_alerts() == set()
+
+
+def test_homework_set_on_the_page_in_summer_time_alerts_at_its_due_time(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    """The page gives a London time (BST, +01:00 in June); the database reads it back in UTC: the run still fires."""
+    import zoneinfo
+
+    import time_machine
+
+    _offer(world)
+    london = zoneinfo.ZoneInfo("Europe/London")
+    due = datetime.datetime(timezone.localdate().year + 1, 6, 15, 16, 0, tzinfo=london)
+    with mock.patch("commonroom.notifications.tasks.homework_alerts") as queued, \
+            django_capture_on_commit_callbacks(execute=True):
+        queued.get_backend.return_value.supports_defer = False
+        homework = learning.assignment_save(actor=world.actor("a1.teacher"), group=world.groups["a1.maths"],
+                                            title="Summer ratios", due_at=due, state=Assignment.State.SET)
+    due_text = queued.enqueue.call_args.kwargs["due_at"]
+    assert datetime.datetime.fromisoformat(due_text) == due and due_text.endswith("+00:00")
+    with time_machine.travel(due + datetime.timedelta(minutes=5)), \
+            django_capture_on_commit_callbacks(execute=True):
+        assert tasks.homework_alerts.call(assignment_id=homework.pk, due_at=due_text) > 0
+        # A run enqueued before this fix (the London offset) names the same instant: also recognised (idempotent).
+        assert tasks.homework_alerts.call(assignment_id=homework.pk, due_at=due.isoformat()) == 0
+    assert (world.people["parent.two"].pk, f"homework:{homework.pk}:{world.learners['a1.learnerA2'].pk}") in _homework_alerts()
