@@ -187,7 +187,9 @@ def feed_for_token(token: str) -> CalendarFeed | None:
     if not token or len(token) > 128:
         return None
     digest = _hash(token)
-    feed = CalendarFeed.objects.filter(token_hash=digest, revoked_at__isnull=True).select_related("person").first()
+    # Only while the owner's account is switched on: a deactivated account's address stops at once.
+    feed = CalendarFeed.objects.filter(token_hash=digest, revoked_at__isnull=True,
+                                       person__account__is_active=True).select_related("person").first()
     if feed is None or not hmac.compare_digest(feed.token_hash, digest):
         return None
     return feed
