@@ -209,3 +209,21 @@ def test_the_child_page_loads_only_the_fortnight_either_side_of_today(world, mon
     assert timezone.localtime(start).date() == on - datetime.timedelta(days=14)
     assert timezone.localtime(end).date() == on + datetime.timedelta(days=15)
     assert "This week" in seen["titles"] and not {"Long ago", "Far ahead"} & seen["titles"]
+
+
+def test_the_api_summary_carries_the_homework_the_page_shows(client, world) -> None:  # type: ignore[no-untyped-def]
+    from commonroom.learning.models import Assignment
+
+    client.force_login(world.users["parent.a1"])
+    url = f"/api/v1/children/{world.learners['a1.learnerA1'].pk}"
+    school = client.get(url).json()["schools"][0]
+    work = {row["title"]: row for row in school["homework"]}
+    assert {"Fractions", "Sketchbook"} <= set(work)
+    fractions = work["Fractions"]
+    assert fractions["handed_in"] and not fractions["returned"] and not fractions["late"]
+    assert fractions["status"] == "Handed in" and fractions["mark"] is None  # marked 7, but not yet returned
+    assert fractions["mark_out_of"] == 10 and fractions["subject"] and fractions["due_at"]
+    assert "expected_minutes" in fractions
+    Assignment.objects.filter(title="Fractions", group=world.groups["a1.maths"]).update(returned_at=timezone.now())
+    fractions = {row["title"]: row for row in client.get(url).json()["schools"][0]["homework"]}["Fractions"]
+    assert fractions["returned"] and fractions["status"] == "Returned" and fractions["mark"] == "7"
