@@ -102,6 +102,20 @@ class ChildEventOut(Schema):
     ends_at: datetime.datetime | None
 
 
+class ChildHomeworkOut(Schema):
+    subject: str = Field(description="The subject, or the class's name where it has none")
+    title: str
+    due_at: datetime.datetime
+    expected_minutes: int
+    status: str = Field(description="As the page words it: To do, Handed in, Handed in late, Overdue: not handed in, "
+                                    "Returned")
+    handed_in: bool
+    late: bool
+    returned: bool
+    mark: str | None = Field(description="Only once the work is returned (null before)")
+    mark_out_of: int | None
+
+
 class SchoolOut(Schema):
     institution_id: int
     name: str
@@ -119,6 +133,7 @@ class SchoolOut(Schema):
     sen: SenOut | None
     reports: list[ReportOut]
     events: list[ChildEventOut]
+    homework: list[ChildHomeworkOut] = Field(description="Homework due in the fortnight either side of today, as on the page")
 
 
 class ChildOut(Schema):
@@ -176,6 +191,10 @@ def _school_out(section: selectors.SchoolSection) -> dict[str, Any]:
         "events": [{"id": e.pk, "title": e.title, "description": e.description, "all_day": e.all_day,
                     "start_date": e.start_date, "end_date": e.end_date, "starts_at": e.starts_at, "ends_at": e.ends_at}
                    for e in section.events],
+        "homework": [{"subject": h.subject or h.group_name, "title": h.assignment.title, "due_at": h.due_at,
+                      "expected_minutes": h.expected_minutes, "status": str(h.status), "handed_in": h.handed_in,
+                      "late": h.late, "returned": h.returned, "mark": h.mark if h.returned else None,
+                      "mark_out_of": h.mark_out_of} for h in section.homework],
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncWeek
+from django.utils import timezone
 
 from commonroom.authz import audit
 from commonroom.authz.actor import Actor
@@ -388,8 +389,12 @@ def _add_homework(actor: Actor, learner: Learner, sections: dict[int, SchoolSect
     from commonroom.authz.api import NotFound
     from commonroom.learning.selectors import homework_for_learner
 
+    tz = timezone.get_current_timezone()
+    window = (datetime.datetime.combine(on - HOMEWORK_WINDOW, datetime.time.min, tzinfo=tz),
+              datetime.datetime.combine(on + HOMEWORK_WINDOW + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
     try:
-        items = homework_for_learner(actor, learner.pk, audit_read=False)  # the page's own read event covers it
+        # The page's own read event covers the read; only the fortnight either side of today is loaded.
+        items = homework_for_learner(actor, learner.pk, audit_read=False, due_between=window)
     except NotFound:
         return
     for item in sorted(items, key=lambda item: item.due_at):

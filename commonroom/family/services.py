@@ -40,10 +40,18 @@ def _check_event(institution: Institution, *, title: str, all_day: bool, start_d
         elif end_date is not None and start_date is not None and (end_date - start_date).days > MAX_EVENT_DAYS:
             errors["end_date"] = [_("An event can last a year at most.")]
     else:
-        if starts_at is None:
+        # A time without a timezone (possible over the API) is an input error, not a guess: the
+        # school's clock and the caller's may differ. The form always gives aware times.
+        if starts_at is not None and timezone.is_naive(starts_at):
+            errors["starts_at"] = [_("Give the start time with its timezone (for example 2026-05-01T09:00:00+01:00).")]
+            starts_at = None
+        if ends_at is not None and timezone.is_naive(ends_at):
+            errors["ends_at"] = [_("Give the end time with its timezone (for example 2026-05-01T15:00:00+01:00).")]
+            ends_at = None
+        if starts_at is None and "starts_at" not in errors:
             errors["starts_at"] = [_("Enter when the event starts.")]
         if ends_at is None:
-            errors["ends_at"] = [_("Enter when the event ends.")]
+            errors.setdefault("ends_at", [_("Enter when the event ends.")])
         elif starts_at is not None and ends_at < starts_at:
             errors["ends_at"] = [_("The end must be after the start.")]
         elif starts_at is not None and (ends_at - starts_at).days > MAX_EVENT_DAYS:
@@ -179,7 +187,9 @@ def feed_for_token(token: str) -> CalendarFeed | None:
     if not token or len(token) > 128:
         return None
     digest = _hash(token)
-    feed = CalendarFeed.objects.filter(token_hash=digest, revoked_at__isnull=True).select_related("person").first()
+    # Only while the owner's account is switched on: a deactivated account's address stops at once.
+    feed = CalendarFeed.objects.filter(token_hash=digest, revoked_at__isnull=True,
+                                       person__account__is_active=True).select_related("person").first()
     if feed is None or not hmac.compare_digest(feed.token_hash, digest):
         return None
     return feed

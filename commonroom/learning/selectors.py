@@ -103,8 +103,12 @@ class HomeworkItem:
         return _("To do")
 
 
-def homework_for_learner(actor: Actor, learner_id: int, *, audit_read: bool = True) -> list[HomeworkItem]:
+def homework_for_learner(actor: Actor, learner_id: int, *, audit_read: bool = True,
+                         due_between: tuple[datetime.datetime, datetime.datetime] | None = None) -> list[HomeworkItem]:
     """Homework set for the learner's groups (in force today), newest due first, with the learner's hand-in.
+
+    ``due_between=(start, end)`` keeps only homework due at or after ``start`` and before ``end`` (filtered
+    in the database), for pages that show a window rather than the whole year.
 
     The learner themself, their parents and carers (not barred), their teachers and the school's leaders.
     Raises ``NotFound`` for anyone else. Reads by anyone but the learner are audited (``audit_read=False``
@@ -112,8 +116,10 @@ def homework_for_learner(actor: Actor, learner_id: int, *, audit_read: bool = Tr
     """
     learner = get_for(actor, Learner, learner_id)
     groups = GroupMembership.objects.filter(in_force(on=actor.on), learner_id=learner.pk).values("group_id")
-    assignments = list(visible(actor, Assignment).filter(state=Assignment.State.SET, group_id__in=groups)
-                       .select_related("group").order_by("-due_at", "pk"))
+    rows = visible(actor, Assignment).filter(state=Assignment.State.SET, group_id__in=groups)
+    if due_between is not None:
+        rows = rows.filter(due_at__gte=due_between[0], due_at__lt=due_between[1])
+    assignments = list(rows.select_related("group").order_by("-due_at", "pk"))
     submissions = {s.assignment_id: s for s in visible(actor, Submission).filter(
         learner_id=learner.pk, assignment_id__in=[a.pk for a in assignments])}
     now = timezone.now()

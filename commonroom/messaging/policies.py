@@ -6,11 +6,12 @@ Conversations:
 - the office, the head and senior leaders of the conversation's institution;
 - the learner's form tutor today (a tutor of a registration group the learner is in), for a
   conversation addressed to the form tutor;
-- the member of staff it is assigned to.
+- the member of staff it is assigned to, while they still work at the conversation's institution
+  (a role in force there, or a group there they staff today).
 A bar wins over every staff route. The learner does NOT see their parents' conversations.
 
-Broadcasts: the sender, and the office, head and senior leaders of its institution, see a broadcast
-and its read receipts; a recipient sees the broadcast and their own receipt.
+Broadcasts: the sender (while they still work at its institution, as above), and the office, head
+and senior leaders of its institution, see a broadcast and its read receipts; a recipient sees the broadcast and their own receipt.
 """
 
 from __future__ import annotations
@@ -36,6 +37,31 @@ from commonroom.people.policies import (
 
 def _office_institutions(actor: Actor) -> frozenset[int]:
     return actor.institutions_where(*OFFICE_ROLES)
+
+
+def _group_institutions(actor: Actor) -> frozenset[int]:
+    """Institutions of the groups the actor staffs today (teaches or tutors)."""
+    groups = actor.staff_groups
+    if not groups:
+        return frozenset()
+    cached = actor.__dict__.get("_messaging_group_institutions")
+    if cached is None:
+        cached = frozenset(Group.objects.filter(pk__in=sorted(groups)).values_list("institution_id", flat=True))
+        actor.__dict__["_messaging_group_institutions"] = cached
+    return cached
+
+
+def _working_institutions(actor: Actor) -> frozenset[int]:
+    """Where the actor works today: a role in force there, or a group there they staff today. Someone who
+    has left keeps no access through a row naming them (an assignment, a broadcast they sent)."""
+    return actor.institutions_where(*INSTITUTION_ROLES) | _group_institutions(actor)
+
+
+def _own_at_work_q(actor: Actor, field: str) -> Q:
+    working = _working_institutions(actor)
+    if actor.person_id is None or not working:
+        return NOTHING
+    return Q(**{field: actor.person_id, "institution_id__in": sorted(working)})
 
 
 def _tutor_group_ids(actor: Actor) -> list[int]:
@@ -88,9 +114,10 @@ tutor_addressed = Predicate(
     _tutored_q,
 )
 assigned_to_them = Predicate(
-    "is the member of staff it is assigned to",
-    lambda actor, conv: conv.assignee_id is not None and conv.assignee_id == actor.person_id,
-    lambda actor: Q(assignee_id=actor.person_id) if actor.person_id else NOTHING,
+    "is the member of staff it is assigned to, and still works at the conversation's institution",
+    lambda actor, conv: conv.assignee_id is not None and conv.assignee_id == actor.person_id
+    and conv.institution_id in _working_institutions(actor),
+    lambda actor: _own_at_work_q(actor, "assignee_id"),
 )
 conversation_not_barred = Predicate(
     "is not barred from the learner",
@@ -157,15 +184,7 @@ def _institution_rule(name: str, ids) -> Predicate:  # type: ignore[no-untyped-d
 
 def _broadcasting_institutions(actor: Actor) -> frozenset[int]:
     """Office and leaders, and staff of a group there."""
-    groups = actor.staff_groups
-    staffed: frozenset[int] = frozenset()
-    if groups:
-        cached = actor.__dict__.get("_messaging_group_institutions")
-        if cached is None:
-            cached = frozenset(Group.objects.filter(pk__in=sorted(groups)).values_list("institution_id", flat=True))
-            actor.__dict__["_messaging_group_institutions"] = cached
-        staffed = cached
-    return _office_institutions(actor) | (staffed & _staff_institutions(actor))
+    return _office_institutions(actor) | (_group_institutions(actor) & _staff_institutions(actor))
 
 
 register(
@@ -178,9 +197,10 @@ register(
 
 # Broadcasts and receipts.
 sent_it = Predicate(
-    "sent it",
-    lambda actor, broadcast: broadcast.sender_id == actor.person_id,
-    lambda actor: Q(sender_id=actor.person_id) if actor.person_id else NOTHING,
+    "sent it, and still works at the broadcast's institution",
+    lambda actor, broadcast: actor.person_id is not None and broadcast.sender_id == actor.person_id
+    and broadcast.institution_id in _working_institutions(actor),
+    lambda actor: _own_at_work_q(actor, "sender_id"),
 )
 office_of_broadcast = Predicate(
     "is office, head or senior leader at the broadcast's institution",
@@ -202,9 +222,10 @@ own_receipt = Predicate(
     lambda actor: Q(person_id=actor.person_id) if actor.person_id else NOTHING,
 )
 sender_of_receipt = Predicate(
-    "sent the broadcast",
-    lambda actor, row: row.broadcast.sender_id == actor.person_id,
-    lambda actor: Q(broadcast__sender_id=actor.person_id) if actor.person_id else NOTHING,
+    "sent the broadcast, and still works at its institution",
+    lambda actor, row: actor.person_id is not None and row.broadcast.sender_id == actor.person_id
+    and row.institution_id in _working_institutions(actor),
+    lambda actor: _own_at_work_q(actor, "broadcast__sender_id"),
 )
 register(BroadcastRecipient, view=own_receipt | sender_of_receipt | office_of_broadcast)
 

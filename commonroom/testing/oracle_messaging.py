@@ -48,7 +48,13 @@ def may_manage_conversation(persona: str, key: str) -> bool:
         return True
     if to == "tutor" and _tutors_learner(persona, learner):
         return True
-    return persona == assignee
+    return persona == assignee and _works_at(persona, inst)
+
+
+def _works_at(persona: str, inst: str) -> bool:
+    """Staff of the institution today (someone who has left keeps nothing through a row naming them)."""
+    p_inst, p_role = split(persona)
+    return p_inst == inst and p_role in STAFF
 
 
 def may_view_conversation(persona: str, key: str) -> bool:
@@ -91,7 +97,7 @@ def may_change_messaging_settings(persona: str, inst: str) -> bool:
 def may_see_receipts(persona: str, key: str) -> bool:
     inst, sender, _recipients = BROADCASTS[key]
     p_inst, p_role = split(persona)
-    return persona == sender or (p_inst == inst and p_role in OFFICE)
+    return (persona == sender and _works_at(persona, inst)) or (p_inst == inst and p_role in OFFICE)
 
 
 def may_view_broadcast(persona: str, key: str) -> bool:

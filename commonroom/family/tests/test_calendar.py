@@ -95,3 +95,15 @@ def test_the_feed_carries_homework_deadlines_for_the_childrens_classes(client, w
     assert any(t.startswith("Homework due: Sketchbook") for t in events)
     # A barred parent's feed says nothing of the child's homework.
     assert not any(t.startswith("Homework due") for t in _events(client, _make(client, world, "parent.barred")))
+
+
+def test_a_switched_off_account_stops_the_feed(client, world) -> None:
+    path = _make(client, world, "parent.a1")
+    _events(client, path)
+    user = world.users["parent.a1"]
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert client.get(path).status_code == 404
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    _events(client, path)

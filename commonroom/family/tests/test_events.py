@@ -93,3 +93,26 @@ def test_demo_hook_writes_events_per_school(world) -> None:
     assert write_demo(plan, today(), 2026) == "4 school events"
     trip = Event.objects.get(title="Year 10 trip")
     assert list(trip.groups.all()) == [year] and not trip.whole_school
+
+
+def test_times_without_a_timezone_are_refused_naming_the_field(client, world) -> None:
+    """Naive times are an input error (422 naming the field), never a 500, on create and on change."""
+    client.force_login(world.users["a1.head"])
+    inst = world.institutions["a1"]
+    day = (today() + datetime.timedelta(days=3)).isoformat()
+    url = f"/api/v1/institutions/{inst.pk}/events"
+    response = client.post(url, data={"title": "Naive", "all_day": False, "starts_at": f"{day}T17:00:00",
+                                      "ends_at": f"{day}T19:00:00Z"}, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert "starts_at" in response.content.decode() and "ends_at" not in response.content.decode()
+    response = client.post(url, data={"title": "Naive", "all_day": False, "starts_at": f"{day}T17:00:00Z",
+                                      "ends_at": f"{day}T19:00:00"}, content_type="application/json")
+    assert response.status_code == 422 and "ends_at" in response.content.decode()
+    assert not Event.objects.filter(title="Naive").exists()
+    created = client.post(url, data={"title": "Aware", "all_day": False, "starts_at": f"{day}T17:00:00+01:00",
+                                     "ends_at": f"{day}T19:00:00+01:00"}, content_type="application/json")
+    assert created.status_code == 201, created.content
+    changed = client.put(f"/api/v1/events/{created.json()['id']}", data={
+        "title": "Aware", "all_day": False, "starts_at": f"{day}T17:00:00", "ends_at": f"{day}T18:00:00"},
+        content_type="application/json")
+    assert changed.status_code == 422 and "starts_at" in changed.content.decode() and "ends_at" in changed.content.decode()

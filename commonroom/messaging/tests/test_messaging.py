@@ -505,3 +505,43 @@ def test_api_broadcast_and_receipts(world):
 def test_purge_orders_nothing_for_unknown_fields(world):
     # Keep ruff quiet about F (used for ordering in selectors); a trivial check of the ordering expression.
     assert str(F("unanswered_since").asc(nulls_last=True))
+
+
+def _leave(world, persona: str) -> None:  # type: ignore[no-untyped-def]
+    """The persona stops working anywhere: every role and group they staff ends yesterday."""
+    from commonroom.authz.models import RoleAssignment
+    from commonroom.people.models import GroupStaff
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    person = world.people[persona]
+    RoleAssignment.objects.filter(person=person).update(start_date=yesterday - datetime.timedelta(days=30),
+                                                         end_date=yesterday)
+    GroupStaff.objects.filter(person=person).update(start_date=yesterday - datetime.timedelta(days=30),
+                                                    end_date=yesterday)
+
+
+def test_staff_who_have_left_lose_assigned_conversations(world):
+    from commonroom.authz.api import can
+
+    conversation = Conversation.objects.get(subject="World: office")
+    assert conversation.assignee == world.people["a1.senco"]
+    assert can(world.actor("a1.senco"), "view", conversation)
+    _leave(world, "a1.senco")
+    gone = world.actor("a1.senco")
+    assert not can(gone, "view", conversation) and not can(gone, "manage", conversation)
+    assert subjects(visible(gone, Conversation)) == set()
+    assert not visible(gone, Message).exists()
+
+
+def test_senders_who_have_left_lose_their_broadcasts_and_receipts(world):
+    from commonroom.authz.api import can
+
+    broadcast = Broadcast.objects.get(subject="World: form A trip")
+    assert broadcast.sender == world.people["a1.tutor"]
+    assert can(world.actor("a1.tutor"), "receipts", broadcast)
+    _leave(world, "a1.tutor")
+    gone = world.actor("a1.tutor")
+    assert not can(gone, "view", broadcast) and not can(gone, "receipts", broadcast)
+    assert not visible(gone, Broadcast).exists()
+    assert not visible(gone, BroadcastRecipient).exists()
+    assert not any(can(gone, "view", row) for row in BroadcastRecipient.objects.filter(broadcast=broadcast))
