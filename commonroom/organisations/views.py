@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -56,7 +58,7 @@ FAMILY_PAGES = (
 )
 
 
-def _family_links(actor, institution) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _family_links(actor, institution) -> list[tuple[str, Any]]:  # type: ignore[no-untyped-def]
     from django.urls import reverse
 
     return [(reverse(url, args=[institution.pk]), label) for action, url, label in FAMILY_PAGES
