@@ -160,6 +160,9 @@ ACCOUNT_SESSION_REMEMBER = False
 # Throttling and lockout: at most 5 failed sign-ins per account in 15 minutes
 # (the account is then locked for the rest of that window) and 20 per address a minute.
 ACCOUNT_RATE_LIMITS = {
+    # Sign-ins of any outcome per address (allauth's default, 30 a minute); a school behind one NAT address
+    # signing in a whole class at once may need more: COMMONROOM_LOGIN_RATE_LIMIT, for example "120/m/ip".
+    "login": os.environ.get("COMMONROOM_LOGIN_RATE_LIMIT", "30/m/ip"),
     "login_failed": "20/m/ip,5/15m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
