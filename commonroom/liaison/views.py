@@ -26,6 +26,7 @@ from commonroom.liaison.forms import (
 )
 from commonroom.liaison.models import DetailChange
 from commonroom.people.models import Person
+from commonroom.records.assessment_selectors import spreadsheet_safe as _safe
 
 
 @login_required
@@ -232,8 +233,3 @@ def uptake_csv(request: HttpRequest, pk: int) -> HttpResponse:
                          parent.reports_issued, _safe("; ".join(parent.reports_read)), parent.messages_received,
                          parent.messages_read])
     return response
-
-
-def _safe(value: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ is read as text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value

@@ -18,6 +18,7 @@ from commonroom.authz.actor import actor_for
 from commonroom.authz.api import NotFound, get_for
 from commonroom.common.views import apply_service_errors
 from commonroom.organisations.models import Institution
+from commonroom.records.assessment_selectors import spreadsheet_safe as _safe
 from commonroom.selfreview import selectors, services
 from commonroom.selfreview.forms import AnswerForm, AssignForm, StartForm, evidence_text
 
@@ -197,9 +198,3 @@ def result_csv(request: HttpRequest, pk: int) -> HttpResponse:
                                  "yes" if row.met else "no", _safe(row.answer.notes if row.answer else ""),
                                  _safe(" | ".join(i.get("url") or i.get("text") or "" for i in (row.answer.evidence if row.answer else [])))])
     return response
-
-
-def _safe(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
