@@ -151,6 +151,13 @@ def my_children(actor: Actor) -> list[Learner]:
         "person__family_name", "person__given_name"))
 
 
+def my_person(actor: Actor) -> Person | None:
+    """The signed-in user's own Person row (their own email and phone), or None for an account without one.
+
+    Reading one's own record needs no rule; it is here so that views never query people themselves."""
+    return Person.objects.filter(pk=actor.person_id).first() if actor.person_id else None
+
+
 @dataclass
 class ChangeRow:
     change: DetailChange

@@ -25,7 +25,6 @@ from commonroom.liaison.forms import (
     DecideChangeForm,
 )
 from commonroom.liaison.models import DetailChange
-from commonroom.people.models import Person
 from commonroom.records.assessment_selectors import spreadsheet_safe as _safe
 
 
@@ -104,7 +103,7 @@ def my_details(request: HttpRequest) -> HttpResponse:
     """A parent's own email and phone, the form to ask for a change, and every request's outcome."""
     actor = actor_for(request)
     children = selectors.my_children(actor)
-    person = Person.objects.filter(pk=actor.person_id).first() if actor.person_id else None
+    person = selectors.my_person(actor)
     initial = {"email": person.email, "phone": person.phone} if person else {}
     form = ContactDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
