@@ -122,7 +122,7 @@ def parse_package(data: bytes, filename: str) -> list[QuestionSpec]:
 def read_package(data: bytes, filename: str, *, limits: Limits | None = None) -> QtiPackage:
     """Everything in an uploaded QTI content package (zip) or single item XML; raises :class:`QtiError`."""
     limits = limits or Limits()
-    name = _display_name(filename)
+    name = display_name(filename)
     if len(data) > limits.upload_bytes:
         raise QtiError(name, "", f"the file is {_size(len(data))}; the limit is {_size(limits.upload_bytes)}")
     if not data.strip():
@@ -152,7 +152,7 @@ class Limits:
     questions: int = MAX_QUESTIONS
 
 
-def _display_name(filename: str) -> str:
+def display_name(filename: str) -> str:
     base = re.split(r"[\\/]", filename or "")[-1] or "upload"
     return _printable(base[:80])
 
