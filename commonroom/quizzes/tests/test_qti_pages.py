@@ -251,3 +251,12 @@ def test_import_page_offers_only_the_teachers_groups(client, world, django_asser
     assert "No quiz: the bank only" in page
     assert world.groups["a1.maths"].name in page
     assert world.groups["a1.art"].name not in page
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(client, world):
+    before = _stored()
+    response = _client(client, world, "a1.teacher").post(
+        "/quizzes/qti/import/", {"package": _upload(b"PK" + b"\0" * (10 * 1024 * 1024)), "visibility": "private"})
+    assert response.status_code == 422
+    assert "larger than 10 MB" in response.content.decode()
+    assert _stored() == before
