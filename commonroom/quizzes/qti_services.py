@@ -29,12 +29,11 @@ from commonroom.quizzes import qti
 from commonroom.quizzes.models import Question, Quiz, QuizQuestion, Visibility
 from commonroom.quizzes.policies import author_institutions
 from commonroom.quizzes.qti import QtiError, QtiPackage
+from commonroom.quizzes.services import spec_errors
 
 VERSIONS = ("3.0", "2.1")
 MAX_QUIZ_QUESTIONS = 100
 MAX_EXPORT = 500
-MAX_TEXT = 10_000
-MAX_POINTS = 100
 
 
 @dataclass(frozen=True)
@@ -49,17 +48,12 @@ def may_import(actor: Actor) -> bool:
 
 
 def _check_fits(package: QtiPackage, filename: str) -> None:
-    """What the bank's columns and rules need beyond a valid question (qti.py checks the rest)."""
+    """The bank's own checks (lengths, at most 100 points) beyond a valid question, which qti.py checks."""
     for number, spec in enumerate(package.questions, start=1):
-        where = f"item {number}" + (f" ({spec.identifier})" if spec.identifier else "")
-        if spec.points > MAX_POINTS:
-            raise QtiError(filename, where, _("the question is worth %(n)s points; at most %(max)s")
-                           % {"n": spec.points, "max": MAX_POINTS})
-        if len(spec.identifier) > 200:
-            raise QtiError(filename, where, _("the identifier is longer than 200 characters"))
-        for text in (spec.prompt, spec.feedback_correct, spec.feedback_incorrect):
-            if len(text) > MAX_TEXT:
-                raise QtiError(filename, where, _("a text is longer than %(n)s characters") % {"n": MAX_TEXT})
+        errors = spec_errors(spec)
+        if errors:
+            where = f"item {number}" + (f" ({spec.identifier})" if spec.identifier else "")
+            raise QtiError(filename, where, "; ".join(message for messages in errors.values() for message in messages))
 
 
 def qti_import(
