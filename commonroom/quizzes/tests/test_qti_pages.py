@@ -262,3 +262,16 @@ def test_an_oversized_upload_is_refused_before_it_is_read(client, world):
     assert response.status_code == 422
     assert "larger than 10 MB" in response.content.decode()
     assert _stored() == before
+
+
+def test_the_bank_and_the_quiz_page_link_to_qti(client, world):
+    from commonroom.quizzes.models import Quiz as QuizModel
+
+    teacher = _client(client, world, "a1.teacher")
+    bank = teacher.get("/questions/").content.decode()
+    assert 'href="/quizzes/qti/import/"' in bank and 'href="/quizzes/qti/export/"' in bank
+    quiz = QuizModel.objects.get(institution=world.institutions["a1"], title="Fractions practice")
+    page = teacher.get(f"/quizzes/{quiz.pk}/").content.decode()
+    assert f'href="/quizzes/qti/quizzes/{quiz.pk}/export/?version=2.1"' in page
+    learner_page = _client(client, world, "a1.learnerA1").get(f"/quizzes/{quiz.pk}/").content.decode()
+    assert "/quizzes/qti/" not in learner_page
