@@ -15,6 +15,10 @@ from commonroom.identity.services import token_create, token_revoke
 
 BASE = "/api/v1"
 EXPECTED_OPERATIONS = {
+    # QTI import and export (commonroom/quizzes/qti_api.py)
+    ("post", "/api/v1/qti/import"),
+    ("post", "/api/v1/qti/export"),
+    ("get", "/api/v1/quizzes/{quiz_id}/qti"),
     # Messaging (commonroom/messaging/api.py)
     ("get", "/api/v1/conversations"),
     ("post", "/api/v1/conversations"),

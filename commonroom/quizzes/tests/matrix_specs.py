@@ -108,3 +108,12 @@ def contract_path_values(world: World) -> dict[str, list[int]]:
     return {"question_id": [_question(world, "a1.institution"), MISSING_ID],
             "quiz_id": [_quiz(world, "a1.maths"), MISSING_ID],
             "attempt_id": [_attempt(world, "a1.learnerA1"), MISSING_ID]}
+
+
+# QTI import and export (commonroom/quizzes/qti_views.py, qti_api.py).
+from commonroom.quizzes.tests import qti_matrix_specs  # noqa: E402
+
+_QTI_PAGES, _QTI_API = qti_matrix_specs.specs(_question, _quiz, QUESTIONS, QUIZZES)
+PAGE_SPECS.update(_QTI_PAGES)
+API_SPECS.update(_QTI_API)
+CONTRACT_BODIES.update(qti_matrix_specs.CONTRACT_BODIES)
