@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "commonroom.messaging",
     "commonroom.liaison",
     "commonroom.learning",
+    "commonroom.quizzes",
     "commonroom.selfreview",
     "commonroom.home",
     "commonroom.demo",
