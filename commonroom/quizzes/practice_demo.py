@@ -1,6 +1,6 @@
 """Demo adaptive practice: generated questions, a practice quiz per group, and simulated learners' practice.
 
-In each school, the demo learner's teaching groups and the first two other teaching groups get a practice quiz
+In each school, the demo learner's and the demo teacher's teaching groups and the first two other teaching groups get a practice quiz
 "Number practice (adaptive)" with eight generated questions on four skills, written by the group's teacher.
 Every learner in those groups has practised: each has a hidden "true" skill per skill (random, seeded), and
 answers the questions the real chooser picks (``adaptive.choose_next``) right with the chance the Elo model
@@ -53,6 +53,7 @@ def write_demo(plan: Any, today: datetime.date, seed: int) -> str:
     rng = random.Random(seed + 83)
     now = timezone.now()
     demo_learner = plan.accounts.get("demo.learner")
+    demo_teacher = plan.accounts.get("demo.teacher")
     quizzes = turns = 0
     for inst in plan.institutions:
         teacher_of = {group.id: person.id for group, person, role in inst.group_staff if role == "teacher"}
@@ -62,6 +63,7 @@ def write_demo(plan: Any, today: datetime.date, seed: int) -> str:
                 members.setdefault(group.id, []).append(learner.person.id)
         teaching = [g for g in inst.groups if g.kind == Group.Kind.TEACHING and g.id in teacher_of and members.get(g.id)]
         demo_groups = {g.id for learner in inst.learners if learner.person is demo_learner for g in learner.groups}
+        demo_groups |= {g.id for g, person, role in inst.group_staff if person is demo_teacher and role == "teacher"}
         chosen = [g for g in teaching if g.id in demo_groups] + [g for g in teaching if g.id not in demo_groups][:2]
         ratings: dict[tuple[int, str], adaptive.SkillEstimate] = {}
         for group in chosen:
