@@ -23,6 +23,7 @@ from commonroom.messaging.api import router as messaging_router
 from commonroom.notifications.api import router as notifications_router
 from commonroom.organisations.api import router as organisations_router
 from commonroom.people.api import router as people_router
+from commonroom.quizzes.api import router as quizzes_router
 from commonroom.quizzes.practice_api import router as practice_router
 from commonroom.records.api import router as records_router
 from commonroom.records.assessment_api import reports_router, sen_router
@@ -84,5 +85,6 @@ api.add_router("", notifications_router)
 api.add_router("", messaging_router)
 api.add_router("", liaison_router)
 api.add_router("", learning_router)
+api.add_router("", quizzes_router)
 api.add_router("", selfreview_router)
 api.add_router("", practice_router)

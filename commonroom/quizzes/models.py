@@ -81,11 +81,16 @@ class Question(TimeStamped):
 
     @classmethod
     def from_spec(cls, spec: QuestionSpec, *, owner: Any, institution: Any, **extra: Any) -> Question:
-        """An unsaved question holding ``spec`` (validate it first with ``spec.validate_spec``)."""
+        """An unsaved question holding ``spec`` (validate it first with ``spec.validate_spec``).
+
+        ``owner`` is a ``people.Person`` or its id, ``institution`` an ``organisations.Institution`` or its id.
+        """
+        people = {"owner_id" if isinstance(owner, int) else "owner": owner,
+                  "institution_id" if isinstance(institution, int) else "institution": institution}
         return cls(
             kind=spec.kind, prompt=spec.prompt, data=spec.data, feedback_correct=spec.feedback_correct,
             feedback_incorrect=spec.feedback_incorrect, skills=list(spec.tags), points=spec.points,
-            identifier=spec.identifier, owner=owner, institution=institution, **extra,
+            identifier=spec.identifier, **people, **extra,
         )
 
 

@@ -26,7 +26,7 @@ from commonroom.authz import audit
 from commonroom.authz.actor import Actor
 from commonroom.authz.api import require
 from commonroom.quizzes import adaptive
-from commonroom.quizzes.models import Question, Quiz, QuizQuestion, Visibility
+from commonroom.quizzes.models import Question, Quiz, QuizQuestion
 from commonroom.quizzes.practice_models import PracticeTurn, QuestionRating, SkillRating
 from commonroom.quizzes.spec import QuestionSpec, parse_number, score
 
@@ -35,21 +35,14 @@ MAX_RESPONSE_CHARS = 2000
 
 def quiz_candidates(quiz: Quiz) -> list[Question]:
     """The questions adaptive practice of ``quiz`` draws from: its fixed questions and every question of its
-    pool (tagged with one of ``pool_tags``) that its author may use, each with its rating loaded. Three queries."""
+    pool (tagged with one of ``pool_tags``) that its author may use (``services.pool_questions``), each with its
+    rating loaded."""
     fixed = QuizQuestion.objects.filter(quiz=quiz).values("question_id")
     rows = {q.pk: q for q in Question.objects.filter(pk__in=fixed).select_related("rating")}
-    tags = set(quiz.pool_tags or ())
-    if tags:
-        shared = (Question.objects.filter(visibility=Visibility.EVERYONE)
-                  | Question.objects.filter(institution_id=quiz.institution_id,
-                                            visibility__in=(Visibility.INSTITUTION, Visibility.AUTHORITY))
-                  | Question.objects.filter(owner_id=quiz.created_by_id))
-        if quiz.institution.local_authority_id is not None:
-            shared = shared | Question.objects.filter(
-                visibility=Visibility.AUTHORITY, institution__local_authority_id=quiz.institution.local_authority_id)
-        # Tags are a JSON list; "contains any of" has no portable SQL on SQLite, so the short tag lists are
-        # compared here (ids and tags only), and the matching questions are then loaded in one query.
-        ids = [pk for pk, skills in shared.values_list("pk", "skills") if tags & set(skills or ())]
+    if quiz.pool_tags and quiz.created_by_id is not None:  # the pool as the quiz's own draw sees it
+        from commonroom.quizzes.services import pool_questions
+
+        ids = pool_questions(Actor(person_id=quiz.created_by_id, label="quiz author"), quiz.pool_tags)
         rows.update({q.pk: q for q in Question.objects.filter(pk__in=ids).select_related("rating")})
     return sorted(rows.values(), key=lambda q: q.pk)
 

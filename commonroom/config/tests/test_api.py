@@ -128,6 +128,17 @@ EXPECTED_OPERATIONS = {
     ("put", "/api/v1/assignments/{assignment_id}/marks"),
     ("post", "/api/v1/assignments/{assignment_id}/return"),
     ("get", "/api/v1/learners/{learner_id}/homework"),
+    # Quizzes
+    ("get", "/api/v1/questions"),
+    ("post", "/api/v1/questions"),
+    ("get", "/api/v1/questions/{question_id}"),
+    ("get", "/api/v1/groups/{group_id}/quizzes"),
+    ("post", "/api/v1/groups/{group_id}/quizzes"),
+    ("get", "/api/v1/quizzes/{quiz_id}"),
+    ("post", "/api/v1/quizzes/{quiz_id}/attempts"),
+    ("post", "/api/v1/attempts/{attempt_id}/submit"),
+    ("get", "/api/v1/attempts/{attempt_id}"),
+    ("get", "/api/v1/quizzes/{quiz_id}/stats"),
 }
 
 
