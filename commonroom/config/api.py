@@ -25,6 +25,7 @@ from commonroom.organisations.api import router as organisations_router
 from commonroom.people.api import router as people_router
 from commonroom.quizzes.api import router as quizzes_router
 from commonroom.quizzes.qti_api import router as qti_router
+from commonroom.quizzes.practice_api import router as practice_router
 from commonroom.records.api import router as records_router
 from commonroom.records.assessment_api import reports_router, sen_router
 from commonroom.records.assessment_api import router as assessment_router
@@ -88,3 +89,4 @@ api.add_router("", learning_router)
 api.add_router("", quizzes_router)
 api.add_router("", selfreview_router)
 api.add_router("", qti_router)
+api.add_router("", practice_router)

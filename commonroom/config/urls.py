@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("commonroom.quizzes.urls")),
     path("", include("commonroom.selfreview.urls")),
     path("quizzes/qti/", include("commonroom.quizzes.qti_urls")),
+    path("", include("commonroom.quizzes.practice_urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

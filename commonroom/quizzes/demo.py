@@ -59,7 +59,7 @@ def _guess(spec: QuestionSpec, right: bool, rng: random.Random) -> Any:
     return wrong[spec.kind]
 
 
-def write_demo(plan: Any, today: datetime.date, seed: int) -> str:
+def _write_quizzes(plan: Any, today: datetime.date, seed: int) -> str:
     from commonroom.quizzes.models import Attempt, AttemptAnswer, Question, Quiz, QuizQuestion
     from commonroom.quizzes.services import spec_fields
 
@@ -132,3 +132,10 @@ def write_demo(plan: Any, today: datetime.date, seed: int) -> str:
         AttemptAnswer.objects.bulk_create(rows_a, batch_size=2000)
         n_attempts += len(attempts)
     return f"Quizzes: {n_questions} questions, {n_quizzes} quizzes, {n_attempts} attempts handed in (generated)"
+
+
+def write_demo(plan: Any, today: datetime.date, seed: int) -> str:
+    """The question bank, quizzes and attempts, then adaptive practice (``practice_demo.py``) on top."""
+    from commonroom.quizzes import practice_demo
+
+    return f"{_write_quizzes(plan, today, seed)}; {practice_demo.write_demo(plan, today, seed)}"

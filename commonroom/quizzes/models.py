@@ -184,3 +184,7 @@ class AttemptAnswer(InstitutionOwned):
         fields = dict(self.spec)
         fields["tags"] = tuple(fields.get("tags") or ())
         return QuestionSpec(**fields)
+
+
+# Adaptive practice (docs/adr/0012-adaptive-practice.md): models of this app kept in their own module.
+from commonroom.quizzes.practice_models import PracticeTurn, QuestionRating, SkillRating  # noqa: E402, F401

@@ -122,3 +122,7 @@ class _ThroughAttempt(Predicate):
 
 
 register(AttemptAnswer, view=_ThroughAttempt())
+
+
+# Adaptive practice (docs/adaptive-practice.md).
+from commonroom.quizzes import practice_policies  # noqa: E402, F401

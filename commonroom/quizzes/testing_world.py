@@ -32,8 +32,11 @@ QUESTIONS = {
 
 
 def extend(world) -> None:  # type: ignore[no-untyped-def]
+    from commonroom.quizzes import practice_testing_world
+
     for key in ("a1", "b1"):
         _school(world, key, timezone.now())
+    practice_testing_world.extend(world)  # adaptive practice
 
 
 def question_named(world, name: str) -> Question:  # type: ignore[no-untyped-def]

@@ -19,6 +19,12 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/qti/import"),
     ("post", "/api/v1/qti/export"),
     ("get", "/api/v1/quizzes/{quiz_id}/qti"),
+    # Adaptive practice (commonroom/quizzes/practice_api.py)
+    ("get", "/api/v1/practice/{practice_quiz_id}/next"),
+    ("post", "/api/v1/practice/turns/{practice_turn_id}/answer"),
+    ("get", "/api/v1/practice/skills"),
+    ("get", "/api/v1/learners/{learner_id}/skills"),
+    ("get", "/api/v1/groups/{group_id}/skills"),
     # Messaging (commonroom/messaging/api.py)
     ("get", "/api/v1/conversations"),
     ("post", "/api/v1/conversations"),

@@ -117,3 +117,15 @@ _QTI_PAGES, _QTI_API = qti_matrix_specs.specs(_question, _quiz, QUESTIONS, QUIZZ
 PAGE_SPECS.update(_QTI_PAGES)
 API_SPECS.update(_QTI_API)
 CONTRACT_BODIES.update(qti_matrix_specs.CONTRACT_BODIES)
+# Adaptive practice (practice_matrix_specs.py).
+from commonroom.quizzes.tests import practice_matrix_specs as _practice  # noqa: E402
+
+PAGE_SPECS.update(_practice.PAGE_SPECS)
+API_SPECS.update(_practice.API_SPECS)
+PLACEHOLDERS.update(_practice.PLACEHOLDERS)
+CONTRACT_BODIES.update(_practice.CONTRACT_BODIES)
+_quiz_path_values = contract_path_values
+
+
+def contract_path_values(world: World) -> dict[str, list[int]]:  # type: ignore[no-redef]
+    return {**_quiz_path_values(world), **_practice.contract_path_values(world)}
