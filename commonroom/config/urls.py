@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("commonroom.messaging.urls")),
     path("", include("commonroom.liaison.urls")),
     path("", include("commonroom.learning.urls")),
+    path("", include("commonroom.resources.urls")),
     path("", include("commonroom.selfreview.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

@@ -122,6 +122,15 @@ EXPECTED_OPERATIONS = {
     ("put", "/api/v1/assignments/{assignment_id}/marks"),
     ("post", "/api/v1/assignments/{assignment_id}/return"),
     ("get", "/api/v1/learners/{learner_id}/homework"),
+    # Shared resources and course-space items (resources)
+    ("get", "/api/v1/resources"),
+    ("post", "/api/v1/resources"),
+    ("get", "/api/v1/resources/{resource_id}"),
+    ("put", "/api/v1/resources/{resource_id}"),
+    ("post", "/api/v1/resources/{resource_id}/rating"),
+    ("post", "/api/v1/resources/{resource_id}/copy"),
+    ("get", "/api/v1/course-sections/{section_id}/items"),
+    ("post", "/api/v1/course-sections/{section_id}/items"),
 }
 
 
