@@ -72,8 +72,8 @@ def resource_detail(actor: Actor, pk: int) -> ResourceView:
     copy = can(actor, "copy", resource)
     rate = copy and resource.owner_id != actor.person_id
     stars = Rating.objects.filter(resource=resource, person_id=actor.person_id).values_list("stars", flat=True).first() \
-        if rate else None
-    source = bool(resource.source_id) and visible(actor, Resource, "copy").filter(pk=resource.source_id).exists()
+        if rate and actor.person_id is not None else None
+    source = resource.source_id is not None and visible(actor, Resource, "copy").filter(pk=resource.source_id).exists()
     return ResourceView(resource, manage, copy, rate, stars, source)
 
 

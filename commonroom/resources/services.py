@@ -121,6 +121,7 @@ def resource_save(*, actor: Actor, data: ResourceInput, upload: UploadedFile | N
     with transaction.atomic():
         creating = resource is None
         if resource is None:
+            assert institution_id is not None and actor.person_id is not None
             resource = Resource(institution_id=institution_id, owner_id=actor.person_id, kind=data.kind)
         old_file = resource.file.name if resource.file else ""
         for name, value in fields.items():
