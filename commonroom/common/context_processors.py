@@ -42,6 +42,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         elif not actor.role_rows and not actor.cared_for_learner_ids and actor.is_learner:
             items.append((_("Homework"), reverse("learning:homework")))
             items.append((_("Courses"), reverse("learning:my_courses")))
+        if actor.institutions_where(Role.HEAD, Role.LEADER, Role.SENCO, Role.TEACHER):  # resources.policies.BANK_ROLES
+            items.append((_("Resources"), reverse("resources:search")))
         if actor.institutions_where(Role.HEAD, Role.LEADER) or actor.authorities_where(Role.LA_OFFICER):
             items.append((_("Self-review"), reverse("selfreview:reviews")))
         if actor.is_platform_admin:
