@@ -45,6 +45,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Courses"), reverse("learning:my_courses")))
             items.append((_("Quizzes"), reverse("quizzes:my_quizzes")))
             items.append((_("Practice"), reverse("practice:home")))
+        if actor.institutions_where(Role.HEAD, Role.LEADER, Role.SENCO, Role.TEACHER):  # resources.policies.BANK_ROLES
+            items.append((_("Resources"), reverse("resources:search")))
         if actor.institutions_where(Role.HEAD, Role.LEADER) or actor.authorities_where(Role.LA_OFFICER):
             items.append((_("Self-review"), reverse("selfreview:reviews")))
         if actor.is_platform_admin:

@@ -29,6 +29,7 @@ from commonroom.quizzes.practice_api import router as practice_router
 from commonroom.records.api import router as records_router
 from commonroom.records.assessment_api import reports_router, sen_router
 from commonroom.records.assessment_api import router as assessment_router
+from commonroom.resources.api import router as resources_router
 from commonroom.selfreview.api import router as selfreview_router
 
 
@@ -87,6 +88,7 @@ api.add_router("", messaging_router)
 api.add_router("", liaison_router)
 api.add_router("", learning_router)
 api.add_router("", quizzes_router)
+api.add_router("", resources_router)
 api.add_router("", selfreview_router)
 api.add_router("", qti_router)
 api.add_router("", practice_router)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "commonroom.liaison",
     "commonroom.learning",
     "commonroom.quizzes",
+    "commonroom.resources",
     "commonroom.selfreview",
     "commonroom.home",
     "commonroom.demo",
@@ -191,6 +192,10 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("COMMONROOM_PROXY_COUNT", "1"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Videos in shared resources are framed only from these hosts (commonroom/resources/content.py); the
+# CSP's frame-src is built from the same list.
+RESOURCES_MEDIA_FRAME_HOSTS = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -199,6 +204,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        "frame-src": [SELF, *RESOURCES_MEDIA_FRAME_HOSTS],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
         "base-uri": [SELF],

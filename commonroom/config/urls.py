@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("commonroom.liaison.urls")),
     path("", include("commonroom.learning.urls")),
     path("", include("commonroom.quizzes.urls")),
+    path("", include("commonroom.resources.urls")),
     path("", include("commonroom.selfreview.urls")),
     path("quizzes/qti/", include("commonroom.quizzes.qti_urls")),
     path("", include("commonroom.quizzes.practice_urls")),

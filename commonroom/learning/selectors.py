@@ -63,8 +63,11 @@ def course_space(actor: Actor, pk: int) -> SpaceView:
     teachers = [f"{given} {family}" for given, family in space.group.staff.filter(in_force(on=actor.on))
                 .order_by("person__family_name").values_list("person__given_name", "person__family_name")]
     count = GroupMembership.objects.filter(in_force(on=actor.on), group_id=space.group_id).count() if manage else 0
-    return SpaceView(space, list(space.sections.all()), list(assignments.order_by("-due_at", "pk")), manage,
-                     teachers, count)
+    sections = list(space.sections.all())
+    from commonroom.resources.selectors import attach_items  # the sections' resources (pages, files, links, videos)
+
+    attach_items(actor, sections)
+    return SpaceView(space, sections, list(assignments.order_by("-due_at", "pk")), manage, teachers, count)
 
 
 # Homework -----------------------------------------------------------------------------------------

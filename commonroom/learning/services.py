@@ -9,13 +9,11 @@ versioning stay one path.
 from __future__ import annotations
 
 import datetime
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -27,6 +25,7 @@ from commonroom.authz import audit
 from commonroom.authz.actor import Actor
 from commonroom.authz.api import NotFound, can, require
 from commonroom.common.dates import in_force
+from commonroom.common.uploads import OFFICE_AND_IMAGES, check_upload
 from commonroom.learning.models import Assignment, CourseSpace, Section, Submission
 from commonroom.organisations.models import Institution
 from commonroom.people.models import Group, GroupMembership
@@ -39,21 +38,7 @@ MAX_TEXT = 20_000
 
 # What a learner may hand in: the extension -> the type its content must have (``filetype`` reads the
 # first bytes). Plain text has no signature: a .txt must decode as UTF-8 and carry no NUL byte.
-ALLOWED_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-    "txt": "text/plain",
-}
+ALLOWED_TYPES = OFFICE_AND_IMAGES
 
 
 def max_upload_bytes() -> int:
@@ -264,38 +249,9 @@ def assignment_save(
 
 
 def _check_upload(upload: UploadedFile) -> tuple[str, str]:
-    """The upload's cleaned name and its type, or ValidationError saying what is wrong."""
-    name = os.path.basename(upload.name or "").strip()[:150] or "upload"
-    ext = name.rpartition(".")[2].lower() if "." in name else ""
-    limit = max_upload_bytes()
-    if upload.size is None or upload.size > limit:
-        raise ValidationError({"file": [_("The file is too big: the largest allowed is %(mb)s MB.")
-                                        % {"mb": round(limit / (1024 * 1024), 1)}]})
-    if upload.size == 0:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    allowed = ", ".join(sorted(ALLOWED_TYPES))
-    if ext not in ALLOWED_TYPES:
-        raise ValidationError({"file": [_("Files named .%(ext)s cannot be handed in. Allowed: %(allowed)s.")
-                                        % {"ext": ext or "?", "allowed": allowed}]})
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    expected = ALLOWED_TYPES[ext]
-    if expected == "text/plain":
-        if kind is not None or b"\x00" in head:
-            raise ValidationError({"file": [_("The file is named .txt but is not plain text.")]})
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as problem:
-            if problem.start < len(head) - 4:  # a multi-byte character cut at the end of the sample is fine
-                raise ValidationError({"file": [_("The file is named .txt but is not plain text.")]}) from None
-        return name, expected
-    if kind is None or kind.mime != expected:
-        found = kind.extension.upper() if kind is not None else _("an unknown type")
-        raise ValidationError({"file": [_("The file is named .%(ext)s but its content is %(found)s: hand in a real "
-                                          ".%(ext)s file.") % {"ext": ext, "found": found}]})
-    return name, expected
+    """The upload's cleaned name and its type, or ValidationError saying what is wrong (the shared check)."""
+    return check_upload(upload, allowed=ALLOWED_TYPES, max_bytes=max_upload_bytes(),
+                        not_allowed=_("Files named .%(ext)s cannot be handed in. Allowed: %(allowed)s."))
 
 
 def hand_in(*, actor: Actor, assignment: Assignment, text: str = "", upload: UploadedFile | None = None) -> Submission:

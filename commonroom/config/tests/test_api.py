@@ -143,6 +143,15 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/attempts/{attempt_id}/submit"),
     ("get", "/api/v1/attempts/{attempt_id}"),
     ("get", "/api/v1/quizzes/{quiz_id}/stats"),
+    # Shared resources and course-space items (resources)
+    ("get", "/api/v1/resources"),
+    ("post", "/api/v1/resources"),
+    ("get", "/api/v1/resources/{resource_id}"),
+    ("put", "/api/v1/resources/{resource_id}"),
+    ("post", "/api/v1/resources/{resource_id}/rating"),
+    ("post", "/api/v1/resources/{resource_id}/copy"),
+    ("get", "/api/v1/course-sections/{section_id}/items"),
+    ("post", "/api/v1/course-sections/{section_id}/items"),
 }
 
 
