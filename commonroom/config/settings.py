@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "commonroom.liaison",
     "commonroom.learning",
     "commonroom.selfreview",
+    "commonroom.wall",
     "commonroom.home",
     "commonroom.demo",
 ]

@@ -73,7 +73,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/report-cycles/{cycle_id}/groups/{group_id}/comments"),
     ("put", "/api/v1/report-cycles/{cycle_id}/groups/{group_id}/comments"),
     ("get", "/api/v1/learners/{learner_id}/reports"),
-    ("get", "/api/v1/reports/{report_id}"),
+    ("get", "/api/v1/reports/{wall_report_id}"),
     # OneRoster exchange
     ("get", "/api/v1/institutions/{institution_id}/oneroster"),
     ("post", "/api/v1/institutions/{institution_id}/oneroster"),
@@ -122,6 +122,16 @@ EXPECTED_OPERATIONS = {
     ("put", "/api/v1/assignments/{assignment_id}/marks"),
     ("post", "/api/v1/assignments/{assignment_id}/return"),
     ("get", "/api/v1/learners/{learner_id}/homework"),
+    # The Question Wall (wall)
+    ("get", "/api/v1/courses/{space_id}/wall/threads"),
+    ("post", "/api/v1/courses/{space_id}/wall/threads"),
+    ("get", "/api/v1/wall/threads/{thread_id}"),
+    ("post", "/api/v1/wall/threads/{thread_id}/posts"),
+    ("post", "/api/v1/wall/threads/{thread_id}/moderation"),
+    ("post", "/api/v1/wall/posts/{post_id}/moderation"),
+    ("post", "/api/v1/wall/posts/{post_id}/reports"),
+    ("get", "/api/v1/wall/reports"),
+    ("post", "/api/v1/wall/reports/{wall_report_id}/resolve"),
 }
 
 
