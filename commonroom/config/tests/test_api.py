@@ -73,7 +73,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/report-cycles/{cycle_id}/groups/{group_id}/comments"),
     ("put", "/api/v1/report-cycles/{cycle_id}/groups/{group_id}/comments"),
     ("get", "/api/v1/learners/{learner_id}/reports"),
-    ("get", "/api/v1/reports/{wall_report_id}"),
+    ("get", "/api/v1/reports/{report_id}"),
     # OneRoster exchange
     ("get", "/api/v1/institutions/{institution_id}/oneroster"),
     ("post", "/api/v1/institutions/{institution_id}/oneroster"),
