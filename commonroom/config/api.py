@@ -31,6 +31,7 @@ from commonroom.records.assessment_api import reports_router, sen_router
 from commonroom.records.assessment_api import router as assessment_router
 from commonroom.resources.api import router as resources_router
 from commonroom.selfreview.api import router as selfreview_router
+from commonroom.wall.api import router as wall_router
 
 
 class OfflineSwagger(DocsBase):
@@ -92,3 +93,4 @@ api.add_router("", resources_router)
 api.add_router("", selfreview_router)
 api.add_router("", qti_router)
 api.add_router("", practice_router)
+api.add_router("", wall_router)

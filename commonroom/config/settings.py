@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "commonroom.quizzes",
     "commonroom.resources",
     "commonroom.selfreview",
+    "commonroom.wall",
     "commonroom.home",
     "commonroom.demo",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("commonroom.selfreview.urls")),
     path("quizzes/qti/", include("commonroom.quizzes.qti_urls")),
     path("", include("commonroom.quizzes.practice_urls")),
+    path("", include("commonroom.wall.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

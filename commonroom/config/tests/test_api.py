@@ -152,6 +152,16 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/resources/{resource_id}/copy"),
     ("get", "/api/v1/course-sections/{section_id}/items"),
     ("post", "/api/v1/course-sections/{section_id}/items"),
+    # The Question Wall (wall)
+    ("get", "/api/v1/courses/{space_id}/wall/threads"),
+    ("post", "/api/v1/courses/{space_id}/wall/threads"),
+    ("get", "/api/v1/wall/threads/{thread_id}"),
+    ("post", "/api/v1/wall/threads/{thread_id}/posts"),
+    ("post", "/api/v1/wall/threads/{thread_id}/moderation"),
+    ("post", "/api/v1/wall/posts/{post_id}/moderation"),
+    ("post", "/api/v1/wall/posts/{post_id}/reports"),
+    ("get", "/api/v1/wall/reports"),
+    ("post", "/api/v1/wall/reports/{wall_report_id}/resolve"),
 }
 
 
