@@ -39,9 +39,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Timetable"), reverse("records:my_timetable")))
         if actor.staff_groups:
             items.append((_("Courses"), reverse("learning:my_courses")))
+            items.append((_("Calendar"), reverse("calendar:week")))
         elif not actor.role_rows and not actor.cared_for_learner_ids and actor.is_learner:
             items.append((_("Homework"), reverse("learning:homework")))
             items.append((_("Courses"), reverse("learning:my_courses")))
+            items.append((_("Calendar"), reverse("calendar:week")))
         if actor.institutions_where(Role.HEAD, Role.LEADER) or actor.authorities_where(Role.LA_OFFICER):
             items.append((_("Self-review"), reverse("selfreview:reviews")))
         if actor.is_platform_admin:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "commonroom.liaison",
     "commonroom.learning",
     "commonroom.selfreview",
+    "commonroom.calendar",
     "commonroom.home",
     "commonroom.demo",
 ]

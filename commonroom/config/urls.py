@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("commonroom.liaison.urls")),
     path("", include("commonroom.learning.urls")),
     path("", include("commonroom.selfreview.urls")),
+    path("", include("commonroom.calendar.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

@@ -121,6 +121,8 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/assignments/{assignment_id}/submissions"),
     ("put", "/api/v1/assignments/{assignment_id}/marks"),
     ("post", "/api/v1/assignments/{assignment_id}/return"),
+    # The calendar (commonroom/calendar/api.py)
+    ("get", "/api/v1/calendar"),
     ("get", "/api/v1/learners/{learner_id}/homework"),
 }
 
