@@ -40,11 +40,13 @@ def site(request: HttpRequest) -> dict[str, Any]:
         if actor.staff_groups:
             items.append((_("Courses"), reverse("learning:my_courses")))
             items.append((_("Quizzes"), reverse("quizzes:my_quizzes")))
+            items.append((_("Calendar"), reverse("calendar:week")))
         elif not actor.role_rows and not actor.cared_for_learner_ids and actor.is_learner:
             items.append((_("Homework"), reverse("learning:homework")))
             items.append((_("Courses"), reverse("learning:my_courses")))
             items.append((_("Quizzes"), reverse("quizzes:my_quizzes")))
             items.append((_("Practice"), reverse("practice:home")))
+            items.append((_("Calendar"), reverse("calendar:week")))
         if actor.institutions_where(Role.HEAD, Role.LEADER, Role.SENCO, Role.TEACHER):  # resources.policies.BANK_ROLES
             items.append((_("Resources"), reverse("resources:search")))
         if actor.institutions_where(Role.HEAD, Role.LEADER) or actor.authorities_where(Role.LA_OFFICER):

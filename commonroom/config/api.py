@@ -13,6 +13,7 @@ from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 
+from commonroom.calendar.api import router as calendar_router
 from commonroom.common.api_auth import TOKEN_OR_SESSION
 from commonroom.family.api import router as family_router
 from commonroom.identity.api import router as identity_router
@@ -94,3 +95,4 @@ api.add_router("", selfreview_router)
 api.add_router("", qti_router)
 api.add_router("", practice_router)
 api.add_router("", wall_router)
+api.add_router("", calendar_router)

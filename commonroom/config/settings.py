@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "commonroom.resources",
     "commonroom.selfreview",
     "commonroom.wall",
+    "commonroom.calendar",
     "commonroom.home",
     "commonroom.demo",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("quizzes/qti/", include("commonroom.quizzes.qti_urls")),
     path("", include("commonroom.quizzes.practice_urls")),
     path("", include("commonroom.wall.urls")),
+    path("", include("commonroom.calendar.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

@@ -33,6 +33,7 @@ class Home:
     institutions: list[InstitutionPanel] = field(default_factory=list)
     authorities: list[organisations.AuthorityOverview] = field(default_factory=list)
     admin: dict[str, int] | None = None
+    coming_up: list[Any] | None = None  # "what's coming up": None when the person has no classes
 
     @property
     def is_empty(self) -> bool:
@@ -63,6 +64,8 @@ def home_for(actor: Actor) -> Home:
                     staff=organisations.staff_by_role(actor, institution_id),
                 )
             )
+    if home.own is not None or actor.staff_groups:
+        home.coming_up = coming_up(actor)
     home.authorities = organisations.authority_overviews(actor)
     if actor.is_platform_admin:
         from commonroom.identity.models import User
@@ -73,6 +76,21 @@ def home_for(actor: Actor) -> Home:
             "accounts": visible(actor, User).count(),
         }
     return home
+
+
+COMING_UP_ITEMS = 5
+
+
+def coming_up(actor: Actor) -> list[Any]:
+    """The first few things in the next 7 days (homework due, events, term dates; lessons are on the week page)."""
+    import datetime
+
+    from commonroom.calendar import selectors as calendar
+
+    start = actor.on
+    items = calendar.upcoming_for(actor, start, start + datetime.timedelta(days=6),
+                                  kinds=(calendar.HOMEWORK, calendar.EVENT, calendar.TERM, calendar.HOLIDAY))
+    return items[:COMING_UP_ITEMS]
 
 
 def _members_of_my_groups(actor: Actor):  # type: ignore[no-untyped-def]

@@ -137,6 +137,9 @@ class SubmissionOut(Schema):
     has_file: bool
     mark: str | None = Field(description="Shown to the learner and family only once the work is returned")
     feedback: str | None
+    has_feedback_file: bool | None = Field(
+        description="An annotated feedback file is attached (GET /submissions/{id}/feedback-file); like the mark, "
+                    "shown to the learner and family only once the work is returned")
 
 
 class HandInIn(Schema):
@@ -146,7 +149,8 @@ class HandInIn(Schema):
 def _submission(sub: Submission, show_marks: bool) -> dict[str, Any]:
     return {"id": sub.pk, "learner_id": sub.learner_id, "handed_in_at": sub.handed_in_at, "late": sub.late,
             "on_paper": sub.on_paper, "attempts": sub.attempts, "text": sub.text, "has_file": bool(sub.file),
-            "mark": sub.mark if show_marks else None, "feedback": sub.feedback if show_marks else None}
+            "mark": sub.mark if show_marks else None, "feedback": sub.feedback if show_marks else None,
+            "has_feedback_file": bool(sub.feedback_file) if show_marks else None}
 
 
 @router.post("/assignments/{assignment_id}/submissions", response={201: SubmissionOut, **NOT_FOUND, **WRITE_ERRORS},
@@ -206,6 +210,50 @@ def return_work(request: HttpRequest, assignment_id: int = id_in_path()) -> dict
     return {"count": services.assignment_return(actor=actor, assignment=assignment)}
 
 
+@router.get("/assignments", response={200: list[AssignmentOut], **READ_ERRORS}, summary="List my homework")
+def my_assignments(request: HttpRequest) -> list[dict[str, Any]]:
+    """Homework in all your classes today, newest due first (at most 500): a learner's set homework, a teacher's
+    (drafts too) for the classes they teach. Your hand-ins: ``GET /learners/{your id}/homework``."""
+    return [_assignment(a) for a in selectors.my_assignments(actor_for(request))]
+
+
+@router.get("/submissions/{submission_id}", response={200: SubmissionOut, **DETAIL_ERRORS}, summary="Get a hand-in")
+def get_submission(request: HttpRequest, submission_id: int = id_in_path()) -> dict[str, Any]:
+    """One hand-in: the learner, their parents and carers (not barred), and those who mark it. Audited."""
+    from commonroom.authz.api import can
+
+    actor = actor_for(request)
+    sub = selectors.submission(actor, submission_id)
+    return _submission(sub, sub.assignment.returned or can(actor, "mark", sub))
+
+
+_FILE_RESPONSE = {"responses": {"200": {
+    "description": "The file, as an attachment (Content-Disposition), with the type it was checked to be",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}}}
+
+
+@router.get("/submissions/{submission_id}/file", response=DETAIL_ERRORS, openapi_extra=_FILE_RESPONSE,
+            summary="Download a hand-in's file")
+def submission_file(request: HttpRequest, submission_id: int = id_in_path()) -> Any:
+    """For those who may see the hand-in; 404 when it has no file. Reads by anyone but the learner are audited."""
+    from commonroom.learning.views import _download
+
+    sub = selectors.submission_file(actor_for(request), submission_id)
+    return _download(sub.file, sub.file_name or "homework", sub.file_type)
+
+
+@router.get("/submissions/{submission_id}/feedback-file", response=DETAIL_ERRORS, openapi_extra=_FILE_RESPONSE,
+            summary="Download a hand-in's annotated feedback file")
+def feedback_file(request: HttpRequest, submission_id: int = id_in_path()) -> Any:
+    """The teacher's annotated file: for those who mark the hand-in, and for the learner and family once the work is
+    returned; 404 otherwise, and when there is none. Reads by anyone but the learner are audited."""
+    from commonroom.learning.views import _download
+
+    sub = selectors.feedback_file(actor_for(request), submission_id)
+    return _download(sub.feedback_file, sub.feedback_file_name or "feedback", sub.feedback_file_type)
+
+
 class HomeworkOut(Schema):
     assignment_id: int
     title: str
@@ -219,6 +267,8 @@ class HomeworkOut(Schema):
     returned: bool
     mark: str
     feedback: str
+    submission_id: int | None
+    has_feedback_file: bool = Field(description="Once returned: GET /submissions/{submission_id}/feedback-file")
 
 
 @router.get("/learners/{learner_id}/homework", response={200: list[HomeworkOut], **DETAIL_ERRORS},
@@ -229,4 +279,5 @@ def learner_homework(request: HttpRequest, learner_id: int = id_in_path()) -> li
     return [{"assignment_id": i.assignment.pk, "title": i.assignment.title, "group_name": i.group_name,
              "subject": i.subject, "due_at": i.due_at, "expected_minutes": i.expected_minutes,
              "handed_in": i.handed_in, "late": i.late, "overdue": i.overdue, "returned": i.returned,
-             "mark": i.mark, "feedback": i.feedback} for i in selectors.homework_for_learner(actor_for(request), learner_id)]
+             "mark": i.mark, "feedback": i.feedback, "submission_id": i.submission_id,
+             "has_feedback_file": i.has_feedback_file} for i in selectors.homework_for_learner(actor_for(request), learner_id)]

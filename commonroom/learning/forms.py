@@ -80,3 +80,14 @@ class HandInForm(forms.Form):
     text = forms.CharField(label=_("Your answer"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 8}))
     file = forms.FileField(label=_("Attach a file"), required=False,
                            help_text=_("Allowed: %(types)s.") % {"types": ", ".join(sorted(ALLOWED_TYPES))})
+
+
+class MarkOneForm(forms.Form):
+    mark = forms.CharField(label=_("Mark"), required=False, max_length=50,
+                           widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}))
+    feedback = forms.CharField(label=_("Written feedback"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    on_paper = forms.BooleanField(label=_("Handed in on paper"), required=False)
+    feedback_file = forms.FileField(label=_("Annotated feedback file (optional)"), required=False,
+                                    help_text=_("The work marked up, as a PDF or an image; at most 10 MB. It replaces any "
+                                                "earlier file. The learner gets it when you return the work."))
+    remove_feedback_file = forms.BooleanField(label=_("Remove the feedback file"), required=False)

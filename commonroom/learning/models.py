@@ -90,6 +90,12 @@ def submission_path(instance: Submission, filename: str) -> str:
     return f"learning/submissions/{instance.institution_id}/{uuid.uuid4().hex}"
 
 
+def feedback_path(instance: Submission, filename: str) -> str:
+    import uuid
+
+    return f"learning/feedback/{instance.institution_id}/{uuid.uuid4().hex}"
+
+
 class Submission(InstitutionOwned):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
     learner = models.ForeignKey("people.Learner", on_delete=models.PROTECT, related_name="submissions")
@@ -105,6 +111,11 @@ class Submission(InstitutionOwned):
     feedback = models.TextField(blank=True)
     marked_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     marked_at = models.DateTimeField(null=True, blank=True)
+    # The teacher's annotated file (the learner's work marked up, a PDF or an image): the learner and family
+    # get it once the work is returned, like the mark.
+    feedback_file = models.FileField(upload_to=feedback_path, blank=True, max_length=200)
+    feedback_file_name = models.CharField(max_length=200, blank=True)
+    feedback_file_type = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assignment", "learner"], name="submission_once")]

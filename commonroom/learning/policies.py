@@ -113,9 +113,17 @@ register(
 # Hand-ins: the learner and their family, and those who manage the group's homework; never anyone barred.
 _managed_submission = ThroughGroup(COURSE_MANAGE, "assignment__group")
 SUBMISSION_MARK = _managed_submission & ThroughLearner(not_barred)
+_learner_or_family = ThroughLearner((is_the_learner | guardian_of) & not_barred,
+                                    name="the learner, or a parent or carer (not barred)")
+work_returned = Predicate(
+    "the work has been returned",
+    lambda actor, submission: submission.assignment.returned_at is not None,
+    lambda actor: Q(assignment__returned_at__isnull=False),
+)
 register(
     Submission,
-    view=ThroughLearner((is_the_learner | guardian_of) & not_barred,
-                        name="the learner, or a parent or carer (not barred)") | SUBMISSION_MARK,
+    view=_learner_or_family | SUBMISSION_MARK,
     mark=SUBMISSION_MARK,
+    # The teacher's annotated feedback file: like the mark, the learner and family get it once the work is returned.
+    view_feedback=(_learner_or_family & work_returned) | SUBMISSION_MARK,
 )

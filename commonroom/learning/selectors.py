@@ -92,6 +92,7 @@ class HomeworkItem:
     feedback: str  # only once returned
     mark_out_of: int | None
     submission_id: int | None
+    has_feedback_file: bool = False  # only once returned
 
     @property
     def status(self) -> str:
@@ -138,6 +139,7 @@ def homework_for_learner(actor: Actor, learner_id: int, *, audit_read: bool = Tr
             late=bool(sub and sub.late), overdue=not handed and assignment.due_at < now, returned=returned,
             mark=sub.mark if sub and returned else "", feedback=sub.feedback if sub and returned else "",
             mark_out_of=assignment.mark_out_of, submission_id=sub.pk if sub else None,
+            has_feedback_file=bool(sub and returned and sub.feedback_file),
         ))
     if audit_read and actor.person_id != learner.pk and assignments:
         audit.record_learner_read(actor, learner, what="homework",
@@ -258,6 +260,25 @@ def submissions_for(actor: Actor, assignment_pk: int) -> tuple[Assignment, list[
     return assignment, rows
 
 
+def my_assignments(actor: Actor, limit: int = 500) -> list[Assignment]:
+    """Homework of the groups the actor learns in or staffs today that they may see, newest due first."""
+    if actor.person_id is None:
+        return []
+    groups = Q(group_id__in=GroupMembership.objects.filter(in_force(on=actor.on), learner_id=actor.person_id)
+               .values("group_id"))
+    if actor.staff_groups:
+        groups |= Q(group_id__in=sorted(actor.staff_groups))
+    return list(visible(actor, Assignment).filter(groups).order_by("-due_at", "pk")[:limit])
+
+
+def submission(actor: Actor, pk: int) -> Submission:
+    """One hand-in the actor may see; reads by anyone but the learner are audited."""
+    sub = get_for(actor, Submission, pk, queryset=Submission.objects.select_related("assignment"))
+    if actor.person_id != sub.learner_id:
+        audit.record_learner_list_read(actor, [sub.learner_id], what="homework")
+    return sub
+
+
 def submission_file(actor: Actor, pk: int) -> Submission:
     submission = get_for(actor, Submission, pk)
     if not submission.file:
@@ -268,6 +289,60 @@ def submission_file(actor: Actor, pk: int) -> Submission:
         audit.record(actor, "read.homework_file", submission, learner_id=submission.learner_id,
                      institution_id=submission.institution_id)
     return submission
+
+
+def feedback_file(actor: Actor, pk: int) -> Submission:
+    """A hand-in's annotated feedback file: for those who mark it always, for the learner and family once the work
+    is returned. Reads by anyone but the learner are audited."""
+    submission = get_for(actor, Submission, pk, "view_feedback",
+                         queryset=Submission.objects.select_related("assignment"))
+    if not submission.feedback_file:
+        from commonroom.authz.api import NotFound
+
+        raise NotFound()
+    if actor.person_id != submission.learner_id:
+        audit.record(actor, "read.homework_feedback_file", submission, learner_id=submission.learner_id,
+                     institution_id=submission.institution_id)
+    return submission
+
+
+@dataclass
+class MarkOne:
+    """One learner's work for marking one by one, with the learners before and after in the grid's order."""
+
+    assignment: Assignment
+    learner_id: int
+    name: str
+    submission: Submission | None
+    previous: tuple[int, str] | None
+    next: tuple[int, str] | None
+    position: int
+    total: int
+    mark_hint: str
+
+
+def mark_one(actor: Actor, pk: int, learner_id: int) -> MarkOne:
+    """The learner's hand-in in a homework the actor manages; NotFound for a learner not in the group today (or one
+    the actor is barred from). Constant queries."""
+    assignment = get_for(actor, Assignment, pk, "manage", queryset=Assignment.objects.select_related("group", "grade_set"))
+    roll = services.group_roll(actor, assignment.group_id)
+    if learner_id not in roll:
+        from commonroom.authz.api import NotFound
+
+        raise NotFound()
+    order = list(roll.items())
+    index = [pk_ for pk_, _name in order].index(learner_id)
+    submission = Submission.objects.filter(assignment=assignment, learner_id=learner_id).first()
+    hint = ""
+    if assignment.mark_out_of is not None:
+        hint = f"0–{assignment.mark_out_of}"
+    elif assignment.grade_set_id:
+        from commonroom.records.assessment_services import Scale
+
+        hint = Scale.of(assignment.grade_set).hint  # type: ignore[arg-type]
+    audit.record_learner_list_read(actor, [learner_id], what="homework")
+    return MarkOne(assignment, learner_id, roll[learner_id], submission, order[index - 1] if index > 0 else None,
+                   order[index + 1] if index + 1 < len(order) else None, index + 1, len(order), hint)
 
 
 def handed_in_counts(assignment_ids: list[int]) -> dict[int, int]:

@@ -412,6 +412,73 @@ def marks_save(*, actor: Actor, assignment: Assignment, rows: Sequence[MarkRow])
     return len(touched)
 
 
+# What a teacher may send back as annotated feedback: the learner's work marked up, as a PDF or an image.
+FEEDBACK_TYPES = ("pdf", "png", "jpg", "jpeg", "gif", "webp")
+
+
+def check_feedback_file(upload: UploadedFile) -> tuple[str, str]:
+    """The feedback file's cleaned name and type (checked as hand-ins are: size, name and content), or
+    ValidationError on ``feedback_file``."""
+    name = os.path.basename(upload.name or "").strip()
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    if ext not in FEEDBACK_TYPES:
+        raise ValidationError({"feedback_file": [_("Feedback files must be a PDF or an image (%(allowed)s), not .%(ext)s.")
+                                                 % {"allowed": ", ".join(FEEDBACK_TYPES), "ext": ext or "?"}]})
+    try:
+        return _check_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"feedback_file": error.message_dict["file"]}) from None
+
+
+def mark_one(*, actor: Actor, assignment: Assignment, learner_id: int, mark: str = "", feedback: str = "",
+             on_paper: bool = False, feedback_file: UploadedFile | None = None, remove_feedback_file: bool = False) -> Submission | None:
+    """Mark one learner's work: the mark, written feedback and "on paper" (as in the grid) and, optionally, an
+    annotated feedback file (replacing any earlier one) or its removal. All or nothing. The submission, if any."""
+    require(actor, "manage", assignment)
+    roll = group_roll(actor, assignment.group_id)
+    if learner_id not in roll:
+        raise NotFound()
+    errors: dict[str, list[str]] = {}
+    name = kind = ""
+    if feedback_file is not None:
+        try:
+            name, kind = check_feedback_file(feedback_file)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    try:
+        with transaction.atomic():
+            marks_save(actor=actor, assignment=assignment, rows=[MarkRow(learner_id, mark, feedback, on_paper)])
+            if errors:
+                raise ValidationError(errors)
+            submission = Submission.objects.select_for_update().filter(assignment=assignment, learner_id=learner_id).first()
+            if feedback_file is None and not remove_feedback_file:
+                return submission
+            if submission is None:
+                submission = Submission(institution_id=assignment.institution_id, assignment=assignment, learner_id=learner_id)
+            else:
+                require(actor, "mark", submission)
+            old = submission.feedback_file.name if submission.feedback_file else ""
+            if feedback_file is not None:
+                submission.feedback_file.save(name, feedback_file, save=False)
+                submission.feedback_file_name, submission.feedback_file_type = name, kind
+            else:
+                submission.feedback_file, submission.feedback_file_name, submission.feedback_file_type = "", "", ""  # type: ignore[assignment]
+            submission.marked_by_id, submission.marked_at = actor.person_id, timezone.now()
+            submission.save()
+            audit.record(actor, "learning.feedback_file_saved" if feedback_file is not None else "learning.feedback_file_removed",
+                         submission, learner_id=learner_id, institution_id=assignment.institution_id)
+            if old:
+                storage = submission.feedback_file.storage
+                transaction.on_commit(lambda: storage.delete(old))
+            return submission
+    except ValidationError as error:
+        found = dict(errors)
+        for key, messages in (error.message_dict.items() if hasattr(error, "error_dict") else [("__all__", error.messages)]):
+            field = {f"m_{learner_id}": "mark", f"f_{learner_id}": "feedback"}.get(key, key)
+            found[field] = list(dict.fromkeys(found.get(field, []) + list(messages)))
+        raise ValidationError(found) from None
+
+
 def assignment_return(*, actor: Actor, assignment: Assignment) -> int:
     """Return the work to all at once: learners and families see marks and feedback from now on. For homework
     linked to an aspect and point, the marks go to the assessment record through the marksheet's save.

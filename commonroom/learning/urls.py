@@ -15,7 +15,9 @@ urlpatterns = [
     path("homework/<int:pk>/", views.assignment, name="assignment"),
     path("homework/<int:pk>/edit/", views.assignment_edit, name="assignment_edit"),
     path("homework/<int:pk>/marks/", views.marks, name="marks"),
+    path("homework/<int:pk>/marks/<int:learner_id>/", views.mark_one, name="mark_one"),
     path("homework/<int:pk>/return/", views.return_work, name="return"),
+    path("homework/hand-ins/<int:pk>/feedback-file/", views.feedback_file, name="feedback_file"),
     path("homework/hand-ins/<int:pk>/file/", views.submission_file, name="submission_file"),
     path("learners/<int:pk>/homework/", views.learner_homework, name="learner_homework"),
 ]

@@ -3,6 +3,8 @@ the marks grid, returning), and a hand-in's file served as an attachment."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ from commonroom.authz.actor import actor_for
 from commonroom.authz.api import get_for
 from commonroom.common.views import apply_service_errors
 from commonroom.learning import selectors, services
-from commonroom.learning.forms import AssignmentForm, HandInForm, SectionForm
+from commonroom.learning.forms import AssignmentForm, HandInForm, MarkOneForm, SectionForm
 from commonroom.learning.models import Assignment, CourseSpace, Section, Submission
 from commonroom.people.models import Group, Learner
 
@@ -184,6 +186,47 @@ def marks(request: HttpRequest, pk: int) -> HttpResponse:
              for row in grid.rows]
     return render(request, "learning/marks.html", {"grid": grid, "lines": lines, "errors": errors,
                                                     "top_errors": errors.get("__all__", [])})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mark_one(request: HttpRequest, pk: int, learner_id: int) -> HttpResponse:
+    """Mark one learner's work: their hand-in, a mark, written feedback, "on paper" and an annotated feedback file."""
+    actor = actor_for(request)
+    data = selectors.mark_one(actor, pk, learner_id)
+    sub = data.submission
+    initial = {"mark": sub.mark, "feedback": sub.feedback, "on_paper": sub.on_paper} if sub else {}
+    form = MarkOneForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            services.mark_one(actor=actor, assignment=data.assignment, learner_id=learner_id, mark=values["mark"],
+                              feedback=values["feedback"], on_paper=values["on_paper"],
+                              feedback_file=values.get("feedback_file"), remove_feedback_file=values["remove_feedback_file"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved for %(name)s.") % {"name": data.name})
+            if "next" in request.POST and data.next is not None:
+                return redirect("learning:mark_one", pk=pk, learner_id=data.next[0])
+            return redirect("learning:mark_one", pk=pk, learner_id=learner_id)
+    return render(request, "learning/mark_one.html", {"data": data, "form": form})
+
+
+@login_required
+def feedback_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A hand-in's annotated feedback file: for its markers, and for the learner and family once returned."""
+    submission: Submission = selectors.feedback_file(actor_for(request), pk)
+    return _download(submission.feedback_file, submission.feedback_file_name or "feedback", submission.feedback_file_type)
+
+
+def _download(field: Any, name: str, content_type: str) -> FileResponse:
+    response = FileResponse(field.open("rb"), as_attachment=True, filename=name,
+                            content_type=content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

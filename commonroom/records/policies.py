@@ -22,7 +22,7 @@ from commonroom.authz.rules import NOTHING, Predicate
 from commonroom.common.dates import in_force
 from commonroom.organisations.models import Institution
 from commonroom.organisations.policies import officer_of_institutions_authority
-from commonroom.people.models import Enrolment, Group, GroupStaff, Learner
+from commonroom.people.models import Enrolment, Group, GroupMembership, GroupStaff, Learner
 from commonroom.people.policies import (
     ThroughLearner,
     barred_learner_ids,
@@ -303,9 +303,32 @@ works_there = Predicate(
     else NOTHING,
 )
 register(Institution, manage_timetable=attendance_staff, view_timetable=works_there)
+
+
+def _lesson_view_check(actor: Actor, slot: TimetableSlot) -> bool:
+    if slot.institution_id in actor.institutions_where(*INSTITUTION_ROLES):
+        return True
+    return actor.person_id is not None and GroupMembership.objects.filter(
+        in_force(on=actor.on), group_id=slot.group_id, learner_id=actor.person_id).exists()
+
+
+def _lesson_view_q(actor: Actor) -> Q:
+    routes = NOTHING
+    staff_at = actor.institutions_where(*INSTITUTION_ROLES)
+    if staff_at:
+        routes |= Q(institution_id__in=sorted(staff_at))
+    if actor.person_id is not None:
+        routes |= Q(group_id__in=GroupMembership.objects.filter(in_force(on=actor.on), learner_id=actor.person_id)
+                    .values("group_id"))
+    return routes
+
+
+# A lesson on the timetable is seen by everyone who works at the school and by the group's learners (their
+# calendar's week).
 register(
     TimetableSlot,
     take_register=Predicate("teaches the lesson or the group, or is attendance staff there", _lesson_check, _lesson_q),
+    view=Predicate("works at the school, or is a learner in the group", _lesson_view_check, _lesson_view_q),
 )
 register(LessonMark, view=ThroughLearner((is_the_learner | guardian_of) & not_barred, name="the learner, or a parent or carer (not barred)")
          | marks_school_staff | marks_teacher | marks_officer)

@@ -75,3 +75,18 @@ def may_view_hand_in(persona: str, learner: str, group: str) -> bool:
     if is_barred(persona, learner):
         return False
     return persona == learner or learner in CHILDREN.get(persona, set()) or may_manage_space(persona, group)
+
+
+def may_mark_hand_in(persona: str, learner: str, group: str) -> bool:
+    """Marking one learner's work (the one-by-one page): those who manage the group, never anyone barred."""
+    return not is_barred(persona, learner) and may_manage_space(persona, group)
+
+
+def may_get_feedback_file(persona: str, learner: str, group: str, returned: bool) -> bool:
+    """The teacher's annotated feedback file: its markers always; the learner and their parents and carers (not
+    barred) once the work is returned."""
+    if is_barred(persona, learner):
+        return False
+    if may_manage_space(persona, group):
+        return True
+    return returned and (persona == learner or learner in CHILDREN.get(persona, set()))

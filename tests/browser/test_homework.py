@@ -1,6 +1,8 @@
 """Homework in a real browser on a phone (390x844), tried as a new user would: a teacher sets homework
-from their class's course space, a learner of the class finds it on their to-do list and hands it in.
-Every page passes axe-core and none scrolls sideways."""
+from their class's course space, a learner of the class finds it on their to-do list and hands it in; the
+teacher marks it one by one from the marks grid, attaching an annotated file, and returns the work; the
+learner sees the mark and feedback and downloads the file. Every page passes axe-core and none scrolls
+sideways."""
 
 from __future__ import annotations
 
@@ -28,8 +30,10 @@ group = staff.group
 if not GroupMembership.objects.filter(group=group, learner_id=learner, end_date__isnull=True).exists():
     GroupMembership.objects.create(institution_id=group.institution_id, group=group, learner_id=learner,
                                    start_date=today() - datetime.timedelta(days=1))
+print(User.objects.get(username="demo.learner").person.full_name)
 print(group.pk, (today() + datetime.timedelta(days=7)).isoformat(), group.name)
 """
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 def _no_sideways_scroll(page: Any, label: str) -> None:
@@ -38,7 +42,9 @@ def _no_sideways_scroll(page: Any, label: str) -> None:
 
 
 def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any, live_demo: LiveDemo) -> None:
-    _group_id, due, group_name = live_demo.manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1].split(" ", 2)
+    lines = live_demo.manage("shell", "-c", SETUP).stdout.strip().splitlines()
+    learner_name = lines[-2]
+    _group_id, due, group_name = lines[-1].split(" ", 2)
     teacher = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         page = teacher.new_page()
@@ -66,6 +72,7 @@ def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any,
         assert "Homework set." in page.locator("main").inner_text()
         assert_accessible(page, "homework page (teacher)")
         _no_sideways_scroll(page, "homework page (teacher)")
+        homework_url = page.url
     finally:
         teacher.close()
 
@@ -90,5 +97,62 @@ def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any,
         assert_accessible(page, "handed in")
         page.goto("/homework/")
         assert "Handed in" in page.locator("main table tbody tr").filter(has_text="Fractions worksheet").inner_text()
+    finally:
+        learner.close()
+
+    # The teacher marks the work one by one, with an annotated file, and returns it to everyone.
+    teacher = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = teacher.new_page()
+        sign_in(page, live_demo, "demo.teacher", check_a11y=False)
+        page.goto(homework_url)
+        page.get_by_role("link", name="Mark", exact=True).click()
+        page.wait_for_load_state("load")
+        assert_accessible(page, "marks grid")
+        page.get_by_role("link", name=f"{learner_name} (mark one by one)").click()
+        page.wait_for_load_state("load")
+        assert page.locator("h1").inner_text() == learner_name
+        assert "1) 3/4" in page.locator("main").inner_text()
+        assert_accessible(page, "mark one by one")
+        _no_sideways_scroll(page, "mark one by one")
+        page.get_by_label("Mark", exact=True).fill("11")  # out of 10: refused, said where
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.wait_for_load_state("load")
+        assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
+        assert_accessible(page, "mark one by one with errors")
+        page.get_by_label("Mark", exact=True).fill("8")
+        page.get_by_label("Written feedback").fill("Good. Check question 2.")
+        page.get_by_label("Annotated feedback file (optional)").set_input_files(
+            {"name": "Marked fractions.pdf", "mimeType": "application/pdf", "buffer": PDF})
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.wait_for_load_state("load")
+        assert f"Saved for {learner_name}." in page.locator("main").inner_text()
+        assert "Marked fractions.pdf" in page.locator("main").inner_text()
+        page.get_by_role("link", name="Back to the marks grid").click()
+        page.wait_for_load_state("load")
+        page.get_by_role("button", name="Return work to everyone").click()
+        page.wait_for_load_state("load")
+        assert "Work returned" in page.locator("main").inner_text()
+    finally:
+        teacher.close()
+
+    learner = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True,
+                                   accept_downloads=True)
+    try:
+        page = learner.new_page()
+        sign_in(page, live_demo, "demo.learner", check_a11y=False)
+        page.goto("/homework/")
+        row = page.locator("main table tbody tr").filter(has_text="Fractions worksheet")
+        assert "Returned" in row.inner_text() and "8 / 10" in row.inner_text()
+        row.get_by_role("link", name="Fractions worksheet").click()
+        page.wait_for_load_state("load")
+        main = page.locator("main").inner_text()
+        assert "Good. Check question 2." in main
+        assert_accessible(page, "returned homework (learner)")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download your teacher's feedback file (Marked fractions.pdf)").click()
+        assert download.value.suggested_filename == "Marked fractions.pdf"
+        with open(download.value.path(), "rb") as saved:
+            assert saved.read() == PDF
     finally:
         learner.close()

@@ -131,6 +131,12 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/assignments/{assignment_id}/submissions"),
     ("put", "/api/v1/assignments/{assignment_id}/marks"),
     ("post", "/api/v1/assignments/{assignment_id}/return"),
+    ("get", "/api/v1/assignments"),
+    ("get", "/api/v1/submissions/{submission_id}"),
+    ("get", "/api/v1/submissions/{submission_id}/file"),
+    ("get", "/api/v1/submissions/{submission_id}/feedback-file"),
+    # The calendar (commonroom/calendar/api.py)
+    ("get", "/api/v1/calendar"),
     ("get", "/api/v1/learners/{learner_id}/homework"),
     # Quizzes
     ("get", "/api/v1/questions"),

@@ -6,11 +6,13 @@ import pytest
 
 # SQL queries per home page once signed in (session, user, person, what the actor holds: 7 for
 # everyone; then the page's own reads). Pinned: a change that adds a query must change this table.
+# "What's coming up" (commonroom.calendar) costs a learner 9 (groups, schools, homework and hand-ins,
+# events, school names, terms, closures) and a teacher 5 (homework, hand-in counts, class sizes, events, ...).
 HOME_QUERY_BUDGET = {
-    "a1.learnerA1": 12,
+    "a1.learnerA1": 21,
     "parent.two": 11,
-    "a1.teacher": 10,
-    "a1.tutor": 10,
+    "a1.teacher": 15,
+    "a1.tutor": 15,
     "a1.senco": 10,
     "a1.head": 10,
     "la1.officer": 9,

@@ -50,6 +50,19 @@ def _file_of(world: World, learner: str) -> int:
     return Submission.objects.get(learner=world.learners[learner], assignment__title="Fractions").pk
 
 
+# Hand-ins by learner: learnerB1's is their Algebra hand-in (returned), the others' their Fractions one (not yet).
+HAND_INS = ["a1.learnerA1", "a1.learnerB1", "b1.learnerA1", "b1.learnerB1"]
+RETURNED = {"learnerB1"}
+TO_MARK = ["a1.learnerA1", "a1.learnerA2", "b1.learnerB2"]
+
+
+def _hand_in(world: World, learner: str) -> int:
+    from commonroom.learning.models import Submission
+
+    title = "Algebra" if learner.split(".")[1] in RETURNED else "Fractions"
+    return Submission.objects.get(learner=world.learners[learner], assignment__title=title).pk
+
+
 def prepare(world: World) -> None:
     from commonroom.learning.models import Submission
 
@@ -58,6 +71,30 @@ def prepare(world: World) -> None:
         submission.file.save("x", ContentFile(b"%PDF-1.4\n%matrix\n"), save=False)
         submission.file_name, submission.file_type = "answer.pdf", "application/pdf"
         submission.save()
+    for key in HAND_INS:
+        submission = Submission.objects.get(pk=_hand_in(world, key))
+        if not submission.file:
+            submission.file.save("x", ContentFile(b"%PDF-1.4\n%matrix\n"), save=False)
+            submission.file_name, submission.file_type = "answer.pdf", "application/pdf"
+        submission.feedback_file.save("y", ContentFile(b"%PDF-1.4\n%feedback\n"), save=False)
+        submission.feedback_file_name, submission.feedback_file_type = "marked.pdf", "application/pdf"
+        submission.save()
+
+
+def _maths(learner: str) -> str:
+    return f"{learner.split('.')[0]}.maths"
+
+
+def _view_hand_in(persona: str, target: str) -> bool:
+    return ol.may_view_hand_in(persona, target, _maths(target))
+
+
+def _feedback_allowed(persona: str, target: str) -> bool:
+    return ol.may_get_feedback_file(persona, target, _maths(target), target.split(".")[1] in RETURNED)
+
+
+def _mark_one_url(world: World, target: str) -> str:
+    return f"/homework/{_assignment(world, _maths(target))}/marks/{world.learners[target].pk}/"
 
 
 def _homework_allowed(persona: str, target: str) -> bool:
@@ -98,6 +135,9 @@ PAGE_SPECS = {
                             method="post", ok=(302,)),
     "learning:submission_file": Spec(lambda w, t: f"/homework/hand-ins/{_file_of(w, t)}/file/",
                                      lambda p, t: ol.may_view_hand_in(p, t, f"{t.split('.')[0]}.maths"), FILES),
+    "learning:mark_one": Spec(_mark_one_url, lambda p, t: ol.may_mark_hand_in(p, t, _maths(t)), TO_MARK),
+    "learning:feedback_file": Spec(lambda w, t: f"/homework/hand-ins/{_hand_in(w, t)}/feedback-file/", _feedback_allowed,
+                                   HAND_INS),
     "learning:learner_homework": Spec(lambda w, t: f"/learners/{w.learners[t].pk}/homework/", oracle.may_view_learner,
                                       LEARNERS),
 }
@@ -117,6 +157,22 @@ API_SPECS = {
                                                                body=_marks_body),
     ("post", "/api/v1/assignments/{assignment_id}/return"): Spec(lambda w, t: "", _manage_homework, MARKABLE),
     ("get", "/api/v1/learners/{learner_id}/homework"): Spec(lambda w, t: "", oracle.may_view_learner, LEARNERS),
+    ("get", "/api/v1/assignments"): Spec(lambda w, t: "", SIGNED_IN),
+    ("get", "/api/v1/submissions/{submission_id}"): Spec(lambda w, t: "", _view_hand_in, HAND_INS),
+    ("get", "/api/v1/submissions/{submission_id}/file"): Spec(lambda w, t: "", _view_hand_in, HAND_INS),
+    ("get", "/api/v1/submissions/{submission_id}/feedback-file"): Spec(lambda w, t: "", _feedback_allowed, HAND_INS),
 }
 
-PLACEHOLDERS = {"{space_id}": _space, "{assignment_id}": _assignment}
+PLACEHOLDERS = {"{space_id}": _space, "{assignment_id}": _assignment, "{submission_id}": _hand_in}
+
+
+def contract_path_values(world: World) -> dict[str, list[int]]:
+    """For the OpenAPI contract test: a hand-in (a1.learnerA1's Fractions, given a feedback file) and a missing id."""
+    from commonroom.learning.models import Submission
+
+    submission = Submission.objects.get(pk=_hand_in(world, "a1.learnerA1"))
+    if not submission.feedback_file:
+        submission.feedback_file.save("y", ContentFile(b"%PDF-1.4\n%feedback\n"), save=False)
+        submission.feedback_file_name, submission.feedback_file_type = "marked.pdf", "application/pdf"
+        submission.save()
+    return {"submission_id": [submission.pk, 987654321]}
