@@ -13,7 +13,14 @@ from django.core.management import call_command
 from commonroom.authz.api import NotFound
 from commonroom.common.dates import today
 from commonroom.selfreview import charter, charter_services
-from commonroom.selfreview.models import AspectAnswer, CharterRecord, CharterReminder, CharterStage, RecognitionRequest, Review
+from commonroom.selfreview.models import (
+    AspectAnswer,
+    CharterRecord,
+    CharterReminder,
+    CharterStage,
+    RecognitionRequest,
+    Review,
+)
 from commonroom.selfreview.testing_world import review_named
 
 
