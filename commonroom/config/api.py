@@ -33,6 +33,7 @@ from commonroom.records.assessment_api import router as assessment_router
 from commonroom.resources.api import router as resources_router
 from commonroom.selfreview.api import router as selfreview_router
 from commonroom.wall.api import router as wall_router
+from commonroom.selfreview.api_charter import router as selfreview_charter_router
 
 
 class OfflineSwagger(DocsBase):
@@ -96,3 +97,4 @@ api.add_router("", qti_router)
 api.add_router("", practice_router)
 api.add_router("", wall_router)
 api.add_router("", calendar_router)
+api.add_router("", selfreview_charter_router)
