@@ -142,3 +142,6 @@ class AspectAnswer(InstitutionOwned):
     class Meta:
         constraints = [models.UniqueConstraint(fields=("institution", "review", "aspect"), name="selfreview_answer_aspect")]
         indexes = [models.Index(fields=("institution", "review", "element"), name="selfreview_answer_element")]
+
+
+from commonroom.selfreview.models_plans import Action, AuthorityTarget  # noqa: E402,F401  (action plans, targets)

@@ -16,3 +16,7 @@ urlpatterns = [
     path("self-review/reviews/<int:pk>/result.csv", views.result_csv, name="result_csv"),
     path("self-review/reviews/<int:pk>/result.pdf", views.result_pdf, name="result_pdf"),
 ]
+
+from commonroom.selfreview.urls_plans import urlpatterns as _plans  # noqa: E402  (benchmarks, plans, authority view)
+
+urlpatterns += _plans
