@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SCENARIOS = ["home_pages", "attendance", "imports", "assessment", "oneroster", "ctf", "alerts", "family"]
+SCENARIOS = ["home_pages", "attendance", "imports", "assessment", "oneroster", "ctf", "alerts", "family", "selfreview_la"]
 
 
 def configure(size: str, database: str) -> str:

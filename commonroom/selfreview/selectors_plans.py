@@ -100,7 +100,7 @@ def completed_reviews(institution_ids: Any, slugs: list[str]) -> list[ReviewFigu
                 .order_by("completed_on", "pk")
                 .values_list("pk", "institution_id", "framework__slug", "framework__version", "completed_on"))
     reviews = [ReviewFigures(review_id=pk, institution_id=inst, slug=slug, version=version, completed_on=done)
-               for pk, inst, slug, version, done in rows]
+               for pk, inst, slug, version, done in rows if done is not None]
     if not reviews:
         return reviews
     by_pk = {r.review_id: r for r in reviews}
@@ -327,10 +327,10 @@ def actions_with_outcomes(actions: list[Action], institution_id: int, on: dateti
         institution_id=institution_id, review_id__in=wanted, aspect__code__in=sorted({a.aspect.code for a in actions}))
         .values_list("review_id", "aspect__code", "level")} if wanted else {}
     for row in rows:
-        review = later.get(row.action.pk)
-        if review is not None:
-            row.later_review = review
-            row.later_level = levels.get((review.review_id, row.action.aspect.code))
+        found = later.get(row.action.pk)
+        if found is not None:
+            row.later_review = found
+            row.later_level = levels.get((found.review_id, row.action.aspect.code))
     return rows
 
 

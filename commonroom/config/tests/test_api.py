@@ -101,6 +101,14 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"),
     ("put", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}"),
     ("get", "/api/v1/self-review/reviews/{self_review_id}/result"),
+    # Self-review benchmarks, action plans, the authority view (commonroom/selfreview/api_plans.py)
+    ("get", "/api/v1/self-review/institutions/{institution_id}/benchmarks"),
+    ("get", "/api/v1/self-review/institutions/{institution_id}/actions"),
+    ("post", "/api/v1/self-review/institutions/{institution_id}/actions"),
+    ("put", "/api/v1/self-review/actions/{self_review_action_id}"),
+    ("get", "/api/v1/self-review/authorities/{self_review_authority_id}"),
+    ("post", "/api/v1/self-review/authorities/{self_review_authority_id}/targets"),
+    ("put", "/api/v1/self-review/targets/{self_review_target_id}"),
     # The parent portal: the child page, events, the calendar feed
     ("get", "/api/v1/children"),
     ("get", "/api/v1/children/{learner_id}"),
