@@ -129,6 +129,7 @@ if __name__ == "__main__":
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)  # pages are served as in production
     print(json.dumps({"scenario": "selfreview_la", "where": where, "python": platform.python_version(),
                       "machine": f"{platform.machine()} {os.cpu_count()} cpus", "result": measure(options.repeat)},
                      indent=2))
