@@ -18,10 +18,16 @@ class Role(models.TextChoices):
     DSL = "dsl", _("Designated safeguarding lead")
     TEACHER = "teacher", _("Teacher")
     OFFICE = "office", _("Office and attendance staff")
+    GOVERNOR = "governor", _("Governor")
+    ASSESSOR = "assessor", _("ICT Mark assessor")
 
 
 INSTITUTION_ROLES = frozenset({Role.HEAD, Role.LEADER, Role.SENCO, Role.DSL, Role.TEACHER, Role.OFFICE})
-AUTHORITY_ROLES = frozenset({Role.LA_OFFICER})
+# Governors hold a role at an institution but are not its staff: they read what the governing body
+# oversees (the self-review, its result and plans) and nothing about learners. Never in INSTITUTION_ROLES.
+GOVERNANCE_ROLES = frozenset({Role.GOVERNOR})
+# The ICT Mark assessor works for an authority: records visits to its institutions, reads nothing else.
+AUTHORITY_ROLES = frozenset({Role.LA_OFFICER, Role.ASSESSOR})
 PLATFORM_ROLES = frozenset({Role.PLATFORM_ADMIN})
 # Roles that see every learner enrolled at their institution.
 WHOLE_INSTITUTION_ROLES = frozenset({Role.HEAD, Role.LEADER, Role.SENCO, Role.DSL, Role.OFFICE})
@@ -31,7 +37,7 @@ OFFICE_ROLES = (Role.HEAD, Role.LEADER, Role.OFFICE)
 ROLE_MANAGERS = (Role.HEAD, Role.LEADER)
 # Who may grant which institution roles (besides platform administrators).
 GRANTABLE_BY = {
-    Role.HEAD: frozenset(INSTITUTION_ROLES),
+    Role.HEAD: frozenset(INSTITUTION_ROLES | GOVERNANCE_ROLES),
     Role.LEADER: frozenset({Role.TEACHER, Role.OFFICE}),
 }
 
@@ -62,6 +68,8 @@ class RoleAssignment(TimeStamped):
             models.CheckConstraint(
                 condition=(
                     Q(role__in=sorted(r.value for r in INSTITUTION_ROLES), institution__isnull=False, local_authority__isnull=True)
+                    | Q(role__in=sorted(r.value for r in GOVERNANCE_ROLES), institution__isnull=False,
+                        local_authority__isnull=True)
                     | Q(role__in=sorted(r.value for r in AUTHORITY_ROLES), institution__isnull=True, local_authority__isnull=False)
                     | Q(role__in=sorted(r.value for r in PLATFORM_ROLES), institution__isnull=True, local_authority__isnull=True)
                 ),

@@ -14,6 +14,7 @@ from commonroom.authz.actor import Actor
 from commonroom.authz.api import NotFound
 from commonroom.authz.models import (
     AUTHORITY_ROLES,
+    GOVERNANCE_ROLES,
     GRANTABLE_BY,
     INSTITUTION_ROLES,
     PLATFORM_ROLES,
@@ -27,7 +28,7 @@ def grantable_roles(actor: Actor, *, institution_id: int | None = None, local_au
     """The roles ``actor`` may grant at that scope: never more than they hold."""
     if actor.is_platform_admin:
         if institution_id is not None:
-            return set(INSTITUTION_ROLES)
+            return set(INSTITUTION_ROLES | GOVERNANCE_ROLES)
         if local_authority_id is not None:
             return set(AUTHORITY_ROLES)
         return set(PLATFORM_ROLES)

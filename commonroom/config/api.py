@@ -27,6 +27,7 @@ from commonroom.records.api import router as records_router
 from commonroom.records.assessment_api import reports_router, sen_router
 from commonroom.records.assessment_api import router as assessment_router
 from commonroom.selfreview.api import router as selfreview_router
+from commonroom.selfreview.api_charter import router as selfreview_charter_router
 from commonroom.selfreview.api_plans import router as selfreview_plans_router
 
 
@@ -86,3 +87,4 @@ api.add_router("", liaison_router)
 api.add_router("", learning_router)
 api.add_router("", selfreview_router)
 api.add_router("", selfreview_plans_router)
+api.add_router("", selfreview_charter_router)

@@ -51,4 +51,4 @@ class AnswerForm(forms.Form):
 
 
 def evidence_text(items: list[dict[str, str]]) -> str:
-    return "\n".join(item.get("url") or item.get("text") or "" for item in items)
+    return "\n".join(item.get("url") or item.get("text") or "" for item in items if item.get("kind") != "measure")

@@ -40,6 +40,7 @@ class AspectData:
     title: str
     threshold: int
     descriptors: dict[str, str]
+    measures: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -214,8 +215,9 @@ def parse_framework(text: str, file: str) -> FrameworkData:
         if extra:
             raise FrameworkFileError(file, lines.key_after(f"level.{extra[0]}", line),
                                      f"aspect {code} has a level {extra[0]} outside the scale (1 to 5)")
+        measures = _measures(row.get("measures", []), code, file, lines.key_after("measures", line))
         owner.aspects.append(AspectData(code=code, title=title, threshold=threshold,
-                                         descriptors={key: _text(levels[key]) for key in LEVEL_KEYS}))
+                                         descriptors={key: _text(levels[key]) for key in LEVEL_KEYS}, measures=measures))
     empty = [s.code for s in strands.values() if not s.aspects]
     if empty:
         raise FrameworkFileError(file, lines.code(empty[0]), f"strand {empty[0]} has no aspects")
@@ -223,14 +225,35 @@ def parse_framework(text: str, file: str) -> FrameworkData:
     if bare:
         raise FrameworkFileError(file, None, f"element {bare[0]} has no strands")
 
+    # The checksum covers the framework's content. Which platform measures an aspect offers is not part of
+    # it (it maps the framework to Commonroom): adding measures to a loaded version updates them in place.
+    aspects = [{k: v for k, v in row.items() if k != "measures"} if isinstance(row, dict) else row
+               for row in data.get("aspect") or []]
     content = {"framework": {k: v for k, v in head.items() if k != "status"}, "scale": scale,
-               "element": data.get("element"), "strand": data.get("strand"), "aspect": data.get("aspect")}
+               "element": data.get("element"), "strand": data.get("strand"), "aspect": aspects}
     checksum = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return FrameworkData(
         slug=slug, version=version, name=name, description=_text(head.get("description")),
         audience=_text(head.get("audience")), status=status, scale={k: _text(scale[k]) for k in LEVEL_KEYS},
         elements=sorted(elements.values(), key=lambda e: e.number), source_file=file, checksum=checksum,
     )
+
+
+def _measures(value: Any, code: str, file: str, line: int | None) -> list[str]:
+    """``measures = ["parent_accounts", ...]``: names from the registry in ``measures.py``, no repeats."""
+    from commonroom.selfreview.measures import MEASURES
+
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise FrameworkFileError(file, line, f"aspect {code}: measures must be a list of measure names")
+    names: list[str] = []
+    for name in value:
+        if name not in MEASURES:
+            raise FrameworkFileError(file, line, f"aspect {code}: unknown measure {name!r} "
+                                                 f"(known: {', '.join(sorted(MEASURES))})")
+        if name in names:
+            raise FrameworkFileError(file, line, f"aspect {code}: measure {name!r} is named twice")
+        names.append(name)
+    return names
 
 
 def read_framework_file(path: Path) -> FrameworkData:

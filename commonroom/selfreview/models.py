@@ -73,6 +73,8 @@ class Aspect(models.Model):
     title = models.CharField(max_length=300)
     threshold = models.PositiveSmallIntegerField(help_text=_("The level to reach: this or a better (lower) one"))
     descriptors = models.JSONField(help_text=_('{"1": "...", ..., "5": "..."}'))
+    measures = models.JSONField(default=list, blank=True,
+                                help_text=_("Names of the platform measures offered as evidence (selfreview/measures.py)"))
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -142,6 +144,83 @@ class AspectAnswer(InstitutionOwned):
     class Meta:
         constraints = [models.UniqueConstraint(fields=("institution", "review", "aspect"), name="selfreview_answer_aspect")]
         indexes = [models.Index(fields=("institution", "review", "element"), name="selfreview_answer_element")]
+
+
+# --- The Charter (stages recorded with who confirmed them) -------------------------------------
+
+
+class CharterStage(models.TextChoices):
+    COMMITTED = "committed", _("Committed")
+    RECOGNISED = "recognised", _("Recognised")
+    ICT_MARK = "ict_mark", _("ICT Mark")
+    EXCELLENCE = "excellence", _("Excellence")
+
+
+STAGE_ORDER = (CharterStage.COMMITTED, CharterStage.RECOGNISED, CharterStage.ICT_MARK, CharterStage.EXCELLENCE)
+
+
+class CharterRecord(InstitutionOwned):
+    """One step on the Charter, as recorded: a leader's commitment, an officer's confirmation of
+    recognition (with the adviser's reference) or an assessor's visit and its outcome. Rows are never
+    changed; the current stage is computed from them (``charter.current_stage``)."""
+
+    class Outcome(models.TextChoices):
+        AWARDED = "awarded", _("Awarded")
+        NOT_YET = "not_yet", _("Not yet: revisit")
+
+    stage = models.CharField(max_length=12, choices=CharterStage.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.AWARDED)
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    recorded_on = models.DateField()
+    adviser_reference = models.CharField(max_length=100, blank=True)
+    visit_date = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True, help_text=_("The ICT Mark lasts three years from the visit"))
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("recorded_on", "pk")
+        indexes = [models.Index(fields=("institution", "stage", "recorded_on"), name="selfreview_charter_inst")]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.recorded_on}"
+
+    @property
+    def awarded(self) -> bool:
+        return self.outcome == self.Outcome.AWARDED
+
+
+class RecognitionRequest(InstitutionOwned):
+    """A leader asks the authority to confirm the Recognised stage on the strength of a completed review."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the authority")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Not confirmed")
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-requested_on", "-pk")
+        indexes = [models.Index(fields=("institution", "status"), name="selfreview_recog_inst")]
+
+
+class CharterReminder(InstitutionOwned):
+    """A reminder sent before an ICT Mark lapses: one per mark and lead time, so sending is idempotent."""
+
+    record = models.ForeignKey(CharterRecord, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("institution", "record", "days_before"),
+                                               name="selfreview_charter_reminder_once")]
 
 
 from commonroom.selfreview.models_plans import Action, AuthorityTarget  # noqa: E402,F401  (action plans, targets)

@@ -8,7 +8,11 @@
 - Other staff of the institution do NOT see a review unless assigned to it: a review in progress is
   a leadership working document (decided for this first increment; the result may be shared later).
 - Officers of the institution's local authority read its reviews (they change nothing).
-- Governors (a read-only role) arrive when the platform has a governor role.
+- Governors of the institution read its reviews and results (they change nothing).
+- The Charter (docs/self-review.md): the institution's leaders, governors, and its authority's officers
+  and assessors read its stage and history. Leaders record the commitment and ask for recognition;
+  an officer of the authority confirms recognition with the adviser's reference; an assessor of the
+  authority records the ICT Mark visit and its outcome (and the Excellence stage).
 """
 
 from __future__ import annotations
@@ -35,6 +39,14 @@ def _staff_at(actor: Actor) -> list[int]:
 
 def _officer_of(actor: Actor) -> list[int]:
     return sorted(actor.authorities_where(Role.LA_OFFICER))
+
+
+def _governs(actor: Actor) -> list[int]:
+    return sorted(actor.institutions_where(Role.GOVERNOR))
+
+
+def _assessor_of(actor: Actor) -> list[int]:
+    return sorted(actor.authorities_where(Role.ASSESSOR))
 
 
 def _assignments(actor: Actor) -> Q:
@@ -71,6 +83,12 @@ officer_of_reviews_authority = Predicate(
     lambda actor: Q(institution__local_authority_id__in=_officer_of(actor)) if _officer_of(actor) else NOTHING,
 )
 
+governor_of_reviews_institution = Predicate(
+    "is a governor of the review's institution",
+    lambda actor, review: review.institution_id in actor.institutions_where(Role.GOVERNOR),
+    lambda actor: Q(institution_id__in=_governs(actor)) if _governs(actor) else NOTHING,
+)
+
 in_progress = Predicate("the review is in progress", lambda actor, review: review.status == Review.Status.IN_PROGRESS,
                         lambda actor: Q(status=Review.Status.IN_PROGRESS))
 
@@ -104,11 +122,36 @@ assigned_the_element = Predicate(
     _assigned_answers_q,
 )
 
+governs_institution = Predicate(
+    "is a governor there",
+    lambda actor, inst: inst.pk in actor.institutions_where(Role.GOVERNOR),
+    lambda actor: Q(pk__in=_governs(actor)) if _governs(actor) else NOTHING,
+)
+
+officer_of_institutions_authority = Predicate(
+    "is an officer of the institution's authority",
+    lambda actor, inst: inst.local_authority_id is not None and inst.local_authority_id in actor.authorities_where(Role.LA_OFFICER),
+    lambda actor: Q(local_authority_id__in=_officer_of(actor)) if _officer_of(actor) else NOTHING,
+)
+
+assessor_of_institutions_authority = Predicate(
+    "is an ICT Mark assessor for the institution's authority",
+    lambda actor, inst: inst.local_authority_id is not None and inst.local_authority_id in actor.authorities_where(Role.ASSESSOR),
+    lambda actor: Q(local_authority_id__in=_assessor_of(actor)) if _assessor_of(actor) else NOTHING,
+)
+
 register(Framework, view=signed_in)
-register(Institution, start_self_review=leads_institution)
+register(
+    Institution,
+    start_self_review=leads_institution,
+    view_charter=leads_institution | governs_institution | officer_of_institutions_authority | assessor_of_institutions_authority,
+    commit_to_charter=leads_institution,
+    confirm_charter=officer_of_institutions_authority,
+    assess_charter=assessor_of_institutions_authority,
+)
 register(
     Review,
-    view=leads_reviews_institution | assigned_to_review | officer_of_reviews_authority,
+    view=leads_reviews_institution | assigned_to_review | officer_of_reviews_authority | governor_of_reviews_institution,
     manage=leads_reviews_institution,
     edit=in_progress & leads_reviews_institution,
 )

@@ -3,8 +3,7 @@
 - An institution's benchmarks (its levels against institutions like it, never naming them) are read by
   its head and senior leaders, and by officers of its local authority.
 - Its action plan is read by the same people; the head and senior leaders add and change actions.
-  Governors read both once the platform has a governor role: for now they are ruled with the leaders'
-  rule (NOTE for the governor role: add ``| governs_institution`` to the ``view`` rules below).
+- Its governors (the read-only governor role) read both its benchmarks and its action plan.
 - The authority view (every institution of the authority, levels, progress, targets) is read by the
   authority's officers, who also set and change its targets. Nobody at a school sees it.
 
@@ -21,7 +20,7 @@ from commonroom.authz.registry import register
 from commonroom.authz.rules import NOTHING, Predicate
 from commonroom.organisations.models import Institution, LocalAuthority
 from commonroom.selfreview.models_plans import Action, AuthorityTarget
-from commonroom.selfreview.policies import REVIEW_LEADERS, leads_institution
+from commonroom.selfreview.policies import REVIEW_LEADERS, governs_institution, leads_institution
 
 
 def _officer_of(actor: Actor) -> list[int]:
@@ -45,6 +44,13 @@ leads_actions_institution = Predicate(
     lambda actor: Q(institution_id__in=_led(actor)) if _led(actor) else NOTHING,
 )
 
+governor_of_actions_institution = Predicate(
+    "is a governor of the action's institution",
+    lambda actor, action: action.institution_id in actor.institutions_where(Role.GOVERNOR),
+    lambda actor: Q(institution_id__in=sorted(actor.institutions_where(Role.GOVERNOR)))
+    if actor.institutions_where(Role.GOVERNOR) else NOTHING,
+)
+
 officer_of_actions_authority = Predicate(
     "is an officer of the local authority of the action's institution",
     lambda actor, action: action.institution.local_authority_id is not None
@@ -66,10 +72,11 @@ officer_of_targets_authority = Predicate(
 
 register(
     Institution,
-    view_self_review_benchmarks=leads_institution | officer_of_institutions_authority,
-    view_action_plan=leads_institution | officer_of_institutions_authority,
+    view_self_review_benchmarks=leads_institution | governs_institution | officer_of_institutions_authority,
+    view_action_plan=leads_institution | governs_institution | officer_of_institutions_authority,
     plan_actions=leads_institution,
 )
-register(Action, view=leads_actions_institution | officer_of_actions_authority, change=leads_actions_institution)
+register(Action, view=leads_actions_institution | governor_of_actions_institution | officer_of_actions_authority,
+         change=leads_actions_institution)
 register(LocalAuthority, view_self_review_overview=officer_of_authority, set_self_review_targets=officer_of_authority)
 register(AuthorityTarget, view=officer_of_targets_authority, change=officer_of_targets_authority)

@@ -469,11 +469,11 @@ def target_progress(target: AuthorityTarget, institutions: list[Institution], re
 def _stages(institution_ids: list[int]) -> dict[int, str] | None:
     """Charter stages, where the Charter module is there (None otherwise)."""
     try:
-        from commonroom.selfreview import charter  # type: ignore[attr-defined]
-    except ImportError:
+        from commonroom.selfreview import charter
+    except ImportError:  # pragma: no cover (the Charter module arrived with the platform evidence)
         return None
     stages = charter.current_stages(institution_ids)
-    return {pk: str(getattr(stage, "label", stage) or "") for pk, stage in stages.items()}
+    return {pk: charter.stage_label(stage) for pk, stage in stages.items()}
 
 
 def authority_view(actor: Actor, authority_pk: int, slug: str | None = None) -> AuthorityView:

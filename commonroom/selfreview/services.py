@@ -40,6 +40,7 @@ class LoadReport:
     created: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     status_changed: list[str] = field(default_factory=list)
+    measures_changed: list[str] = field(default_factory=list)
     errors: list[FrameworkFileError] = field(default_factory=list)
 
 
@@ -54,7 +55,7 @@ def _store(data: FrameworkData) -> Framework:
             strand = Strand.objects.create(element=element, code=strand_data.code, name=strand_data.name, position=s_pos)
             Aspect.objects.bulk_create([
                 Aspect(strand=strand, element=element, code=a.code, title=a.title, threshold=a.threshold,
-                       descriptors=a.descriptors, position=a_pos)
+                       descriptors=a.descriptors, measures=a.measures, position=a_pos)
                 for a_pos, a in enumerate(strand_data.aspects)
             ])
     return framework
@@ -73,12 +74,21 @@ def framework_load_one(*, actor: Actor, data: FrameworkData) -> str:
             raise FrameworkFileError(data.source_file, None, _(
                 "version %(version)s of %(slug)s is already loaded with different content: a published version does "
                 "not change, so give the changes a new version number") % {"version": data.version, "slug": data.slug})
+        outcome = "unchanged"
+        wanted = {a.code: a.measures for e in data.elements for s in e.strands for a in s.aspects}
+        for aspect in Aspect.objects.filter(element__framework=existing):
+            if aspect.measures != wanted.get(aspect.code, []):
+                aspect.measures = wanted.get(aspect.code, [])
+                aspect.save(update_fields=["measures"])
+                outcome = "measures"
+        if outcome == "measures":
+            audit.record(actor, "selfreview.framework.measures", existing, detail={"slug": data.slug, "version": data.version})
         if existing.status != data.status:
             existing.status = data.status
             existing.save(update_fields=["status", "updated_at"])
             audit.record(actor, "selfreview.framework.status", existing, detail={"status": data.status})
             return "status"
-        return "unchanged"
+        return outcome
 
 
 def frameworks_load(*, actor: Actor, directory: Path | None = None) -> LoadReport:
@@ -93,7 +103,8 @@ def frameworks_load(*, actor: Actor, directory: Path | None = None) -> LoadRepor
             report.errors.append(error)
             continue
         label = f"{data.slug} v{data.version}"
-        {"created": report.created, "unchanged": report.unchanged, "status": report.status_changed}[outcome].append(label)
+        {"created": report.created, "unchanged": report.unchanged, "status": report.status_changed,
+         "measures": report.measures_changed}[outcome].append(label)
     return report
 
 
@@ -173,6 +184,8 @@ def parse_evidence(lines: str | list[Any]) -> list[dict[str, str]]:
     raw: list[Any] = lines.splitlines() if isinstance(lines, str) else list(lines)
     items: list[dict[str, str]] = []
     for number, entry in enumerate(raw, start=1):
+        if isinstance(entry, dict) and entry.get("kind") == "measure":
+            continue  # platform figures are attached with evidence.evidence_attach and kept by answer_save
         if isinstance(entry, dict):
             text = str(entry.get("url") or entry.get("text") or "").strip()
         else:
@@ -216,8 +229,11 @@ def answer_save(*, actor: Actor, answer: AspectAnswer, level: int | None, notes:
         raise ValidationError({"notes": _("Notes can be up to 5,000 characters.")})
     items = parse_evidence(evidence)
     with transaction.atomic():
+        # Platform figures attached to the answer stay: they are not part of what the form sends.
+        stored = AspectAnswer.objects.select_for_update().filter(pk=answer.pk).values_list("evidence", flat=True).first()
+        kept = [i for i in stored or [] if isinstance(i, dict) and i.get("kind") == "measure"]
         changed = AspectAnswer.objects.filter(pk=answer.pk, version=seen_version).update(
-            level=level, notes=notes, evidence=items, version=F("version") + 1, updated_by_id=actor.person_id,
+            level=level, notes=notes, evidence=items + kept, version=F("version") + 1, updated_by_id=actor.person_id,
         )
         fresh = AspectAnswer.objects.select_related("aspect", "updated_by").get(pk=answer.pk)
         if not changed:

@@ -7,6 +7,13 @@
   assigned to a1.teacher; aspect 2a-1 has level 3 saved by a1.teacher; element 1 is answered at level 2.
 - ``b1.current``: b1's review in progress, started by b1.head; element 3 assigned to b1.teacher.
 Other staff (senco, dsl, office, teacher2, tutor) are assigned nothing, so they do not see the reviews.
+
+Two personas whose roles this app introduced:
+
+    a1.governor    a governor of a1 (reads a1's reviews, results and Charter; nothing about learners)
+    la1.assessor   an ICT Mark assessor for la1 (records visits to a1 and a2; reads their Charter)
+
+The Charter: a1 is Committed (recorded by a1.head 400 days ago); nobody else has a record.
 """
 
 from __future__ import annotations
@@ -26,6 +33,24 @@ def review_named(world: Any, name: str) -> Any:
 
 def extend(world: Any) -> None:
     from commonroom.authz.actor import Actor
+    from commonroom.authz.models import Role, RoleAssignment
+    from commonroom.identity.models import User
+    from commonroom.people.models import Person
+    from commonroom.selfreview.models import CharterRecord, CharterStage
+
+    start = today() - datetime.timedelta(days=700)
+    for name, given, family, scope in (("a1.governor", "Gwen", "Governor", {"role": Role.GOVERNOR, "institution": world.institutions["a1"]}),
+                                       ("la1.assessor", "Asa", "Assessor", {"role": Role.ASSESSOR, "local_authority": world.authorities["la1"]})):
+        person = Person.objects.create(given_name=given, family_name=family, email=f"{name}@example.org")
+        RoleAssignment.objects.create(person=person, start_date=start, **scope)
+        user = User(username=name, email=f"{name}@example.org", person=person)
+        user.set_password("correct horse battery staple")
+        user.save()
+        world.people[name] = person
+        world.users[name] = user
+    CharterRecord.objects.create(institution=world.institutions["a1"], stage=CharterStage.COMMITTED,
+                                 recorded_by=world.people["a1.head"], recorded_on=today() - datetime.timedelta(days=400))
+
     from commonroom.selfreview.models import AspectAnswer, Element, Framework, Review
     from commonroom.selfreview.services import element_assign, frameworks_load, review_start
 

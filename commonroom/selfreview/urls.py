@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commonroom.selfreview import views
+from commonroom.selfreview import views, views_charter
 
 app_name = "selfreview"
 urlpatterns = [
@@ -15,6 +15,16 @@ urlpatterns = [
     path("self-review/reviews/<int:pk>/result/", views.result, name="result"),
     path("self-review/reviews/<int:pk>/result.csv", views.result_csv, name="result_csv"),
     path("self-review/reviews/<int:pk>/result.pdf", views.result_pdf, name="result_pdf"),
+    path("self-review/reviews/<int:pk>/aspects/<int:aspect_pk>/evidence/", views_charter.evidence_attach, name="evidence_attach"),
+    path("self-review/reviews/<int:pk>/aspects/<int:aspect_pk>/evidence/remove/", views_charter.evidence_remove,
+         name="evidence_remove"),
+    path("self-review/charter/", views_charter.charter_list, name="charter_list"),
+    path("self-review/institutions/<int:pk>/charter/", views_charter.charter_page, name="charter"),
+    path("self-review/institutions/<int:pk>/charter/history/", views_charter.charter_history, name="charter_history"),
+    path("self-review/institutions/<int:pk>/charter/commit/", views_charter.charter_commit, name="charter_commit"),
+    path("self-review/institutions/<int:pk>/charter/recognition/", views_charter.charter_request, name="charter_request"),
+    path("self-review/institutions/<int:pk>/charter/confirm/", views_charter.charter_confirm, name="charter_confirm"),
+    path("self-review/institutions/<int:pk>/charter/visit/", views_charter.charter_visit, name="charter_visit"),
 ]
 
 from commonroom.selfreview.urls_plans import urlpatterns as _plans  # noqa: E402  (benchmarks, plans, authority view)

@@ -131,9 +131,13 @@ def aspect(request: HttpRequest, pk: int, aspect_pk: int) -> HttpResponse:
             if request.POST.get("next") == "review":
                 return redirect("selfreview:review", pk=review_obj.pk)
             return redirect(reverse("selfreview:review", args=[review_obj.pk]) + f"#element-{answer.element.number}")
+    from commonroom.selfreview import evidence
+
     return render(request, "selfreview/aspect.html", {"review": review_obj, "answer": answer, "form": form,
                                                      "editable": editable, "conflict": conflict, "scale": scale,
-                                                     "can_plan": can(actor, "plan_actions", answer.review.institution)})
+                                                     "can_plan": can(actor, "plan_actions", answer.review.institution),
+                                                     "offers": evidence.offered(actor, answer) if editable else [],
+                                                     "snapshots": evidence.snapshots(answer)})
 
 
 @login_required

@@ -23,7 +23,7 @@ def may_start_review(persona: str, inst: str) -> bool:
 def may_view_review(persona: str, review: str) -> bool:
     inst, _progress, assigned = REVIEWS[review]
     p_inst, role = split(persona)
-    if p_inst == inst and (role in LEADERS or role in assigned):
+    if p_inst == inst and (role in LEADERS or role in assigned or role == "governor"):
         return True
     return bool(AUTHORITY_OF.get(inst)) and persona == f"{AUTHORITY_OF[inst]}.officer"
 
@@ -58,9 +58,9 @@ def _officer_of(persona: str, inst: str) -> bool:
 
 
 def may_view_benchmarks(persona: str, inst: str) -> bool:
-    """Leaders of the institution and officers of its authority (governors later, with the leaders' rule)."""
+    """Leaders and governors of the institution, and officers of its authority."""
     p_inst, role = split(persona)
-    return (p_inst == inst and role in LEADERS) or _officer_of(persona, inst)
+    return (p_inst == inst and role in (*LEADERS, "governor")) or _officer_of(persona, inst)
 
 
 may_view_plan = may_view_benchmarks
@@ -88,3 +88,35 @@ def may_view_authority(persona: str, la: str) -> bool:
 
 def may_change_target(persona: str, target: str) -> bool:
     return may_view_authority(persona, split(target)[0])
+
+
+# --- The Charter ------------------------------------------------------------------------------
+CHARTER_TARGETS = ["a1", "a2", "b1", "solo"]
+COMMITTED = {"a1"}
+
+
+def may_view_charter(persona: str, inst: str) -> bool:
+    p_inst, role = split(persona)
+    if p_inst == inst and (role in LEADERS or role == "governor"):
+        return True
+    authority = AUTHORITY_OF.get(inst)
+    return bool(authority) and persona in (f"{authority}.officer", f"{authority}.assessor")
+
+
+def may_commit(persona: str, inst: str) -> bool:
+    p_inst, role = split(persona)
+    return p_inst == inst and role in LEADERS
+
+
+def may_confirm(persona: str, inst: str) -> bool:
+    authority = AUTHORITY_OF.get(inst)
+    return bool(authority) and persona == f"{authority}.officer"
+
+
+def may_assess(persona: str, inst: str) -> bool:
+    authority = AUTHORITY_OF.get(inst)
+    return bool(authority) and persona == f"{authority}.assessor"
+
+
+def may_answer_element_1(persona: str, review: str) -> bool:
+    return may_answer(persona, review, 1)

@@ -18,7 +18,8 @@ from commonroom.testing.world import World, build_world
 
 PERSONAS = sorted(
     [f"{inst}.{role}" for inst in ("a1", "b1") for role in ("head", "senco", "dsl", "office", "teacher", "teacher2", "tutor", "learnerA1", "learnerB1", "leaver")]
-    + ["a1.leader", "a2.head", "solo.head", "parent.a1", "parent.two", "parent.barred", "la1.officer", "la2.officer", "platform.admin", "nobody", "anonymous"]
+    + ["a1.leader", "a2.head", "solo.head", "parent.a1", "parent.two", "parent.barred", "la1.officer", "la2.officer", "platform.admin", "nobody", "anonymous",
+       "a1.governor", "la1.assessor"]
 )
 LEARNERS = ["a1.learnerA1", "a1.learnerB1", "a1.leaver", "b1.learnerA1", "solo.learnerA1"]
 GROUPS = ["a1.formA", "a1.formB", "a1.maths", "a1.art", "b1.maths", "b1.formA"]

@@ -37,6 +37,17 @@ def _answer_body(world: Any, target: str) -> dict[str, Any]:
     return {"level": 2, "notes": "From the matrix", "evidence": ["https://example.org/plan"], "version": answer.version}
 
 
+def _measured_aspect(world: Any, target: str) -> int:
+    """Aspect 1c-2 (element 1, which names the parent_accounts measure; answered by leaders only)."""
+    from commonroom.selfreview.models import Aspect
+
+    return int(Aspect.objects.get(element__framework__slug="schools", element__framework__version=1, code="1c-2").pk)
+
+
+def _charter_url(suffix: str = "") -> Any:
+    return lambda w, t: f"/self-review/institutions/{w.institutions[t].pk}/charter/{suffix}"
+
+
 def _review_url(suffix: str = "") -> Any:
     return lambda w, t: f"/self-review/reviews/{_review(w, t)}/{suffix}"
 
@@ -55,6 +66,21 @@ PAGE_SPECS = {
     "selfreview:result": Spec(_review_url("result/"), oracle.may_view_review, REVIEWS),
     "selfreview:result_csv": Spec(lambda w, t: f"/self-review/reviews/{_review(w, t)}/result.csv", oracle.may_view_review, REVIEWS),
     "selfreview:result_pdf": Spec(lambda w, t: f"/self-review/reviews/{_review(w, t)}/result.pdf", oracle.may_view_review, REVIEWS),
+    # Platform evidence (POST only: the allowed are redirected back to the aspect)
+    "selfreview:evidence_attach": Spec(
+        lambda w, t: f"/self-review/reviews/{_review(w, t)}/aspects/{_measured_aspect(w, t)}/evidence/",
+        oracle.may_answer_element_1, REVIEWS, method="post", ok=(302,)),
+    "selfreview:evidence_remove": Spec(
+        lambda w, t: f"/self-review/reviews/{_review(w, t)}/aspects/{_measured_aspect(w, t)}/evidence/remove/",
+        oracle.may_answer_element_1, REVIEWS, method="post", ok=(302,)),
+    # The Charter
+    "selfreview:charter_list": Spec(lambda w, t: "/self-review/charter/", SIGNED_IN),
+    "selfreview:charter": Spec(_charter_url(), oracle.may_view_charter, oracle.CHARTER_TARGETS),
+    "selfreview:charter_history": Spec(_charter_url("history/"), oracle.may_view_charter, oracle.CHARTER_TARGETS),
+    "selfreview:charter_commit": Spec(_charter_url("commit/"), oracle.may_commit, oracle.CHARTER_TARGETS),
+    "selfreview:charter_request": Spec(_charter_url("recognition/"), oracle.may_commit, oracle.CHARTER_TARGETS),
+    "selfreview:charter_confirm": Spec(_charter_url("confirm/"), oracle.may_confirm, oracle.CHARTER_TARGETS),
+    "selfreview:charter_visit": Spec(_charter_url("visit/"), oracle.may_assess, oracle.CHARTER_TARGETS),
 }
 
 _ROOT = "/api/v1/self-review"
@@ -71,6 +97,41 @@ API_SPECS = {
     ("put", f"{_ROOT}/reviews/{{self_review_id}}/answers/{{framework_aspect_id}}"): Spec(
         lambda w, t: "", oracle.may_answer_element_2, REVIEWS, body=_answer_body),
     ("get", f"{_ROOT}/reviews/{{self_review_id}}/result"): Spec(lambda w, t: "", oracle.may_view_review, REVIEWS),
+    ("get", f"{_ROOT}/reviews/{{self_review_id}}/answers/{{framework_aspect_id}}/evidence"): Spec(
+        lambda w, t: "", oracle.may_view_review, REVIEWS),
+    ("post", f"{_ROOT}/reviews/{{self_review_id}}/answers/{{framework_aspect_id}}/evidence"): Spec(
+        lambda w, t: "", oracle.may_answer_element_2, REVIEWS, ok=(201, 422), body=lambda w, t: {"measure": "parent_accounts"}),
+    ("get", f"{_ROOT}/institutions/{{institution_id}}/charter"): Spec(lambda w, t: "", oracle.may_view_charter, oracle.CHARTER_TARGETS),
+    ("get", f"{_ROOT}/institutions/{{institution_id}}/charter/history"): Spec(
+        lambda w, t: "", oracle.may_view_charter, oracle.CHARTER_TARGETS),
+    # a1 is committed already (422 to its leaders); the others commit (201)
+    ("post", f"{_ROOT}/institutions/{{institution_id}}/charter/commit"): Spec(
+        lambda w, t: "", oracle.may_commit, oracle.CHARTER_TARGETS, ok=(201, 422), body=lambda w, t: {}),
+    # nobody in the world is eligible for recognition: the allowed get the reason (422)
+    ("post", f"{_ROOT}/institutions/{{institution_id}}/charter/recognition"): Spec(
+        lambda w, t: "", oracle.may_commit, oracle.CHARTER_TARGETS, ok=(201, 422), body=lambda w, t: {}),
+    ("post", f"{_ROOT}/institutions/{{institution_id}}/charter/confirm"): Spec(
+        lambda w, t: "", oracle.may_confirm, oracle.CHARTER_TARGETS, ok=(200, 422),
+        body=lambda w, t: {"confirm": True, "adviser_reference": "MATRIX-1"}),
+    # a visit with the outcome "not yet" is recorded whatever the data
+    ("post", f"{_ROOT}/institutions/{{institution_id}}/charter/visits"): Spec(
+        lambda w, t: "", oracle.may_assess, oracle.CHARTER_TARGETS, ok=(201,),
+        body=lambda w, t: {"stage": "ict_mark", "visit_date": _today_iso(), "awarded": False}),
+}
+
+
+def _today_iso() -> str:
+    from commonroom.common.dates import today
+
+    return today().isoformat()
+
+
+CONTRACT_BODIES = {
+    ("post", f"{_ROOT}/reviews/{{self_review_id}}/answers/{{framework_aspect_id}}/evidence"): {"measure": "parent_accounts"},
+    ("post", f"{_ROOT}/institutions/{{institution_id}}/charter/commit"): {},
+    ("post", f"{_ROOT}/institutions/{{institution_id}}/charter/recognition"): {},
+    ("post", f"{_ROOT}/institutions/{{institution_id}}/charter/confirm"): {"confirm": False},
+    ("post", f"{_ROOT}/institutions/{{institution_id}}/charter/visits"): {"visit_date": "2000-01-01", "awarded": False},
 }
 
 # --- Benchmarks, action plans, the authority view --------------------------------------------------

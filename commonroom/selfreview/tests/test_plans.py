@@ -126,9 +126,11 @@ def test_a_leader_adds_an_action_from_an_aspect_and_the_form_says_what_is_wrong(
     # A teacher may not plan; an officer reads the plan but may not add to it.
     client.force_login(world.users["a1.teacher"])
     assert client.get(url).status_code == 404
-    client.force_login(world.users["la1.officer"])
-    assert client.get(url).status_code == 404
-    assert "Vision workshop" in client.get(f"/self-review/institutions/{world.institutions['a1'].pk}/plan/").content.decode()
+    for reader in ("la1.officer", "a1.governor"):
+        client.force_login(world.users[reader])
+        assert client.get(url).status_code == 404
+        plan = client.get(f"/self-review/institutions/{world.institutions['a1'].pk}/plan/").content.decode()
+        assert "Vision workshop" in plan and f"/self-review/actions/{action.pk}/" not in plan
 
 
 def test_the_service_refuses_a_target_no_better_than_the_level(world) -> None:  # type: ignore[no-untyped-def]
@@ -209,7 +211,12 @@ def test_the_authority_view(world, client) -> None:  # type: ignore[no-untyped-d
     AuthorityTarget.objects.create(local_authority=world.authorities["la2"], title="Every secondary", framework_slug="schools",
                                    phase="secondary", share=100, due_on=today() - datetime.timedelta(days=1),
                                    created_by=world.people["la2.officer"])
+    from commonroom.selfreview.models import CharterRecord
+
+    CharterRecord.objects.create(institution=x1, stage="committed", recorded_by=world.people["la2.officer"],
+                                 recorded_on=today() - datetime.timedelta(days=30))
     data = selectors_plans.authority_view(world.actor("la2.officer"), world.authorities["la2"].pk)
+    assert data.has_stages and {r.institution.pk: r.stage for r in data.institutions}[x1.pk] == "Committed"
     names = [row.institution.name for row in data.institutions]
     assert sorted(names) == sorted([world.institutions["b1"].name, world.institutions["b2"].name, x1.name, x2.name])
     first = data.distribution[0]
@@ -233,6 +240,7 @@ def test_the_authority_view(world, client) -> None:  # type: ignore[no-untyped-d
     alpha = next(r for r in rows if r["institution"] == x1.name)
     assert alpha["latest_review"] == today().isoformat() and alpha["element_1_mean_level"] == "1.0"
     assert alpha["elements_at_threshold"] == "8" and alpha["no_review_for_a_year"] == "no"
+    assert alpha["charter_stage"] == "Committed"
     targets_csv = client.get(f"/self-review/authorities/{world.authorities['la2'].pk}/targets.csv").content.decode()
     assert "Every secondary,schools,every,secondary,100," in targets_csv
     # Another authority's officer and school staff see nothing.

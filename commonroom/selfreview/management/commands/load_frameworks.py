@@ -24,6 +24,8 @@ class Command(BaseCommand):
             self.stdout.write(f"loaded {label}")
         for label in report.status_changed:
             self.stdout.write(f"status changed: {label}")
+        for label in report.measures_changed:
+            self.stdout.write(f"measures updated: {label}")
         for label in report.unchanged:
             self.stdout.write(f"unchanged {label}")
         for error in report.errors:

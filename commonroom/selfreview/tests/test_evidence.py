@@ -1,0 +1,278 @@
+"""Platform evidence: measures named in framework files (validated on load), the figures themselves
+against hand-counted data, attaching a frozen snapshot, the aspect page, the API and the query count."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from commonroom.authz.api import NotFound
+from commonroom.common.dates import today
+from commonroom.selfreview import evidence, measures, services
+from commonroom.selfreview.loader import FRAMEWORK_DIR, FrameworkFileError, parse_framework
+from commonroom.selfreview.models import Aspect, AspectAnswer
+from commonroom.selfreview.testing_world import review_named
+
+SHIPPED = FRAMEWORK_DIR / "schools-v1.toml"
+
+
+def _with_measures(line: str) -> str:
+    """The schools file with aspect 1a-1's title followed by ``line``."""
+    text = SHIPPED.read_text()
+    anchor = 'title = "A shared vision for technology in learning"\n'
+    assert anchor in text
+    return text.replace(anchor, anchor + line + "\n", 1)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('measures = ["parent_accounts", "pupils_happiness"]', "unknown measure 'pupils_happiness'"),
+    ('measures = ["registers_on_time", "registers_on_time"]', "named twice"),
+    ('measures = "registers_on_time"', "must be a list"),
+])
+def test_a_bad_measure_is_refused_naming_the_file_and_line(line: str, message: str) -> None:
+    text = _with_measures(line)
+    with pytest.raises(FrameworkFileError) as error:
+        parse_framework(text, "schools-v1.toml")
+    assert error.value.file == "schools-v1.toml"
+    assert error.value.line == _line_of(text, line)
+    assert message in error.value.message and "1a-1" in error.value.message
+
+
+def test_every_shipped_file_names_known_measures_and_the_schools_file_offers_each() -> None:
+    named: set[str] = set()
+    for path in sorted(Path(FRAMEWORK_DIR).glob("*.toml")):
+        data = parse_framework(path.read_text(), path.name)
+        found = {m for e in data.elements for s in e.strands for a in s.aspects for m in a.measures}
+        assert found, f"{path.name} offers no platform evidence"
+        named |= found
+    assert named == set(measures.MEASURES)
+
+
+def test_measures_are_not_part_of_the_checksum_and_update_in_place(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Version 1 was loaded by the world with its measures. Taking a measure away loads as an update."""
+    from commonroom.authz.actor import Actor
+
+    text = SHIPPED.read_text().replace('measures = ["acceptable_use"]\n', "", 1)
+    assert parse_framework(text, "schools-v1.toml").checksum == parse_framework(SHIPPED.read_text(), "schools-v1.toml").checksum
+    (tmp_path / "schools-v1.toml").write_text(text)
+    report = services.frameworks_load(actor=Actor.system("test"), directory=tmp_path)
+    assert report.measures_changed == ["schools v1"] and not report.errors
+    assert Aspect.objects.get(element__framework__slug="schools", code="8b-2").measures == []
+    assert Aspect.objects.get(element__framework__slug="schools", code="1c-1").measures == ["registers_on_time"]
+
+
+# --- The figures, against data counted by hand ---------------------------------------------------
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), ZoneInfo(settings.TIME_ZONE))
+
+
+def test_parent_figures_come_from_parent_uptake(world) -> None:  # type: ignore[no-untyped-def]
+    """a1's contacts not barred: parent.a1 and parent.two. Only parent.a1 has signed in. Two reports issued."""
+    from commonroom.identity.models import User
+
+    User.objects.filter(username="parent.a1").update(last_login=timezone.now())
+    head, a1 = world.actor("a1.head"), world.institutions["a1"]
+    accounts = measures.parent_accounts(head, a1, today())
+    assert (accounts.numerator, accounts.denominator, accounts.value) == (1, 2, 50.0)
+    assert "1 of 2 parents" in accounts.sentence
+    reports = measures.parent_reports_read(head, a1, today())
+    assert (reports.numerator, reports.denominator, reports.value) == (0, 2, 0.0)
+    # A teacher may not read parent uptake: the figure says who can attach it, and offers nothing.
+    hidden = measures.parent_accounts(world.actor("a1.teacher"), a1, today())
+    assert not hidden.available and hidden.value is None and "head" in hidden.sentence
+
+
+def test_teachers_setting_work_counts_teacher_weeks(world) -> None:  # type: ignore[no-untyped-def]
+    from commonroom.authz.models import Role, RoleAssignment
+    from commonroom.learning.models import Assignment
+
+    a1, day = world.institutions["a1"], today()
+    teachers = RoleAssignment.objects.filter(institution=a1, role=Role.TEACHER, end_date__isnull=True).count()
+    assert teachers == 3  # teacher, teacher2, tutor in the world
+    Assignment.objects.filter(institution=a1).delete()
+    group = world.groups["a1.maths"]
+    start = day - datetime.timedelta(days=41)
+
+    def make(by: str, when: datetime.datetime, state: str = "set") -> None:
+        Assignment.objects.create(institution=a1, group=group, title="Work", due_at=when + datetime.timedelta(days=7),
+                                  state=state, set_by=world.people[by], set_at=when)
+
+    make("a1.teacher", _at(start, 10))  # week 0
+    make("a1.teacher", _at(start + datetime.timedelta(days=1), 10))  # week 0 again: one teacher-week
+    make("a1.teacher", _at(start + datetime.timedelta(days=15), 10))  # week 2
+    make("a1.teacher2", _at(day, 9))  # week 5
+    make("a1.teacher2", _at(start - datetime.timedelta(days=2), 9))  # before the period
+    make("a1.tutor", _at(day, 9), state="draft")  # not set: not counted
+    make("a1.head", _at(day, 9))  # not a teacher
+    figure = measures.teachers_setting_work(world.actor("a1.head"), a1, day)
+    assert (figure.numerator, figure.denominator) == (3, 18)
+    assert figure.value == round(100 * 3 / 18, 1)
+    assert (figure.period_start, figure.period_end) == (start, day)
+
+
+def test_online_assessments_count_hand_ins_online_and_take_other_sources(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from commonroom.learning.models import Assignment, Submission
+
+    a1, day = world.institutions["a1"], today()
+    Submission.objects.filter(institution=a1).delete()
+    work = Assignment.objects.create(institution=a1, group=world.groups["a1.maths"], title="Essay", state="set",
+                                     due_at=_at(day, 23), set_by=world.people["a1.teacher"], set_at=_at(day, 8))
+    for key, on_paper, when in (("a1.learnerA1", False, _at(day, 10)), ("a1.learnerA2", False, _at(day, 11)),
+                                ("a1.learnerB1", True, _at(day, 12)),
+                                ("a1.learnerB2", False, _at(day - datetime.timedelta(days=60), 12))):
+        Submission.objects.create(institution=a1, assignment=work, learner=world.learners[key], on_paper=on_paper,
+                                  handed_in_at=when, text="x")
+    figure = measures.online_assessments(world.actor("a1.head"), a1, day)
+    assert (figure.value, figure.numerator, figure.denominator, figure.unit) == (2.0, 2, 3, "count")
+    # The quizzes app will add its attempts here.
+    monkeypatch.setattr(measures, "ASSESSMENT_SOURCES", list(measures.ASSESSMENT_SOURCES))
+    measures.register_assessment_source("quizzes", lambda inst, low, high: (5, 5, "quiz attempts"))
+    figure = measures.online_assessments(world.actor("a1.head"), a1, day)
+    assert (figure.numerator, figure.denominator) == (7, 8) and "5 quiz attempts" in figure.sentence
+
+
+def test_registers_on_time_are_taken_within_their_session(world) -> None:  # type: ignore[no-untyped-def]
+    from commonroom.records.models import Register
+
+    a1, day = world.institutions["a1"], today()
+    Register.objects.filter(institution=a1).delete()
+    earlier = day - datetime.timedelta(days=7)
+    rows = [
+        (world.groups["a1.formA"], earlier, "AM", _at(earlier, 8, 50)),  # on time
+        (world.groups["a1.formB"], earlier, "AM", _at(earlier, 12, 30)),  # after the morning cut-off
+        (world.groups["a1.formA"], earlier, "PM", _at(earlier, 13, 20)),  # on time
+        (world.groups["a1.formB"], earlier, "PM", _at(day, 9, 0)),  # taken the next week
+        (world.groups["a1.formA"], day - datetime.timedelta(days=60), "AM", _at(day - datetime.timedelta(days=60), 9)),  # outside
+    ]
+    for group, date, session, created in rows:
+        register = Register.objects.create(institution=a1, group=group, date=date, session=session)
+        Register.objects.filter(pk=register.pk).update(created_at=created)
+    figure = measures.registers_on_time(world.actor("a1.head"), a1, day)
+    assert (figure.numerator, figure.denominator, figure.value) == (2, 4, 50.0)
+
+
+def test_acceptable_use_says_what_it_really_counts(world) -> None:  # type: ignore[no-untyped-def]
+    """Staff with a role at a1 (head, leader, senco, dsl, office, teacher, teacher2, tutor) and learners on
+    roll (A1, A2, B1, B2: the leaver has left); three of them have signed in."""
+    from commonroom.identity.models import User
+
+    User.objects.update(last_login=None)
+    User.objects.filter(username__in=["a1.head", "a1.teacher", "a1.learnerA1", "b1.head", "a1.leaver"]).update(
+        last_login=timezone.now())
+    figure = measures.acceptable_use(world.actor("a1.head"), world.institutions["a1"], today())
+    assert (figure.numerator, figure.denominator) == (3, 12)
+    assert "does not yet record acceptance of an acceptable-use policy" in figure.sentence
+
+
+def test_computing_every_measure_for_one_institution_takes_a_fixed_number_of_queries(world, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    head = world.actor("a1.head")
+    head.role_rows  # noqa: B018 - loaded once per request anyway
+    with django_assert_max_num_queries(19):
+        figures = measures.compute_all(head, world.institutions["a1"], today())
+    assert [f.measure for f in figures] == list(measures.MEASURES)
+
+
+# --- Attaching -----------------------------------------------------------------------------------
+
+
+def _answer(world, code: str, review: str = "a1.current") -> AspectAnswer:  # type: ignore[no-untyped-def]
+    return AspectAnswer.objects.select_related("review__institution", "aspect").get(review=review_named(world, review), aspect__code=code)
+
+
+def test_an_attached_figure_is_a_snapshot_that_never_changes(world) -> None:  # type: ignore[no-untyped-def]
+    from commonroom.authz.models import AuditEvent
+    from commonroom.identity.models import User
+
+    head = world.actor("a1.head")
+    answer = _answer(world, "1c-2")
+    version = answer.version
+    User.objects.filter(username="parent.a1").update(last_login=timezone.now())
+    snap = evidence.evidence_attach(actor=head, answer=answer, measure="parent_accounts")
+    assert snap["figure"] == "50%" and snap["as_of"] == today().isoformat() and snap["kind"] == "measure"
+    stored = AspectAnswer.objects.get(pk=answer.pk)
+    assert stored.evidence == [snap] and stored.version == version  # attaching does not clash with anyone's save
+    assert AuditEvent.objects.filter(action="selfreview.evidence.attach", object_id=str(answer.pk)).exists()
+    # The platform's figure moves on; the snapshot does not.
+    User.objects.filter(username="parent.two").update(last_login=timezone.now())
+    assert measures.parent_accounts(head, answer.review.institution, today()).value == 100.0
+    offers = evidence.offered(head, _answer(world, "1c-2"))
+    assert offers[0].figure.value == 100.0 and offers[0].attached == snap
+    # Saving the form keeps the snapshot (it is not part of what the form sends) and adds the typed items.
+    saved = services.answer_save(actor=head, answer=stored, level=3, notes="n", evidence="https://example.org/x",
+                                 seen_version=stored.version)
+    assert saved.evidence == [{"kind": "link", "url": "https://example.org/x"}, snap]
+    # Removing it is allowed; editing it is not possible.
+    evidence.evidence_remove(actor=head, answer=saved, index=0)
+    assert AspectAnswer.objects.get(pk=answer.pk).evidence == [{"kind": "link", "url": "https://example.org/x"}]
+
+
+def test_attaching_is_for_editors_of_the_answer_and_measures_the_aspect_names(world) -> None:  # type: ignore[no-untyped-def]
+    answer = _answer(world, "1c-2")
+    for persona in ("a1.teacher", "a1.governor", "la1.officer", "b1.head"):
+        with pytest.raises(NotFound):
+            evidence.evidence_attach(actor=world.actor(persona), answer=answer, measure="parent_accounts")
+    with pytest.raises(ValidationError, match="does not offer"):
+        evidence.evidence_attach(actor=world.actor("a1.head"), answer=answer, measure="registers_on_time")
+    # A figure with nothing to count is not attached.
+    from commonroom.learning.models import Submission
+
+    Submission.objects.filter(institution=world.institutions["a1"]).delete()
+    with pytest.raises(ValidationError, match="nothing to count"):
+        evidence.evidence_attach(actor=world.actor("a1.head"), answer=_answer(world, "4b-1"), measure="online_assessments")
+    # A completed review no longer changes.
+    done = _answer(world, "1c-2", "a1.finished")
+    with pytest.raises(NotFound):
+        evidence.evidence_attach(actor=world.actor("a1.head"), answer=done, measure="parent_accounts")
+    assert AspectAnswer.objects.get(pk=answer.pk).evidence == []
+
+
+def test_the_aspect_page_offers_figures_and_attaches_one(world, client, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from commonroom.identity.models import User
+
+    User.objects.filter(username="parent.two").update(last_login=timezone.now())
+    answer = _answer(world, "1c-2")
+    client.force_login(world.users["a1.head"])
+    url = f"/self-review/reviews/{answer.review_id}/aspects/{answer.aspect_id}/"
+    with django_assert_max_num_queries(40):
+        page = client.get(url).content.decode()
+    assert "Evidence from Commonroom" in page and "Parents and carers with an activated account: 50%" in page
+    assert "Attach this figure" in page
+    response = client.post(url + "evidence/", {"measure": "parent_accounts"})
+    assert response.status_code == 302 and response["Location"].endswith("#platform-evidence")
+    page = client.get(url).content.decode()
+    assert "Figures attached to this answer" in page and f"attached on {today().isoformat()}" in page
+    # A reader sees the snapshot, not the offers.
+    client.force_login(world.users["a1.governor"])
+    page = client.get(url).content.decode()
+    assert "Figures attached to this answer" in page and "Attach this figure" not in page
+    assert client.post(url + "evidence/", {"measure": "parent_accounts"}).status_code == 404
+    # Bad input never gives a 500.
+    client.force_login(world.users["a1.head"])
+    assert client.post(url + "evidence/", {"measure": "<script>"}).status_code == 302
+    assert client.post(url + "evidence/remove/", {"index": "x"}).status_code == 302
+    assert len(AspectAnswer.objects.get(pk=answer.pk).evidence) == 1
+
+
+def test_the_api_offers_and_attaches(world, client) -> None:  # type: ignore[no-untyped-def]
+    answer = _answer(world, "1c-1")
+    client.force_login(world.users["a1.head"])
+    url = f"/api/v1/self-review/reviews/{answer.review_id}/answers/{answer.aspect_id}/evidence"
+    body = client.get(url).json()
+    assert [o["measure"] for o in body["offered"]] == ["registers_on_time"] and body["attached"] == []
+    assert client.post(url, {"measure": "parent_accounts"}, content_type="application/json").status_code == 422
+    client.force_login(world.users["a1.governor"])
+    body = client.get(url).json()
+    assert body["offered"] == [] and body["editable"] is False
+    assert client.post(url, {"measure": "registers_on_time"}, content_type="application/json").status_code == 404
