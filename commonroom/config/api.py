@@ -34,6 +34,7 @@ from commonroom.resources.api import router as resources_router
 from commonroom.selfreview.api import router as selfreview_router
 from commonroom.wall.api import router as wall_router
 from commonroom.selfreview.api_charter import router as selfreview_charter_router
+from commonroom.selfreview.api_plans import router as selfreview_plans_router
 
 
 class OfflineSwagger(DocsBase):
@@ -97,4 +98,5 @@ api.add_router("", qti_router)
 api.add_router("", practice_router)
 api.add_router("", wall_router)
 api.add_router("", calendar_router)
+api.add_router("", selfreview_plans_router)
 api.add_router("", selfreview_charter_router)

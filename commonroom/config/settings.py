@@ -261,6 +261,8 @@ GOVUK_NOTIFY_API_KEY = os.environ.get("GOVUK_NOTIFY_API_KEY", "")
 GOVUK_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("GOVUK_NOTIFY_SMS_TEMPLATE_ID", "")
 # The address links in alerts point to (no trailing slash).
 COMMONROOM_SITE_URL = os.environ.get("COMMONROOM_SITE_URL", "http://localhost:8000").rstrip("/")
+# Self-review benchmarks: a comparison group smaller than this is not shown (docs/self-review.md).
+SELFREVIEW_BENCHMARK_MIN_GROUP = int(os.environ.get("COMMONROOM_SELFREVIEW_BENCHMARK_MIN_GROUP", "5"))
 
 TASKS = {
     "default": {

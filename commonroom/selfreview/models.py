@@ -221,3 +221,6 @@ class CharterReminder(InstitutionOwned):
     class Meta:
         constraints = [models.UniqueConstraint(fields=("institution", "record", "days_before"),
                                                name="selfreview_charter_reminder_once")]
+
+
+from commonroom.selfreview.models_plans import Action, AuthorityTarget  # noqa: E402,F401  (action plans, targets)

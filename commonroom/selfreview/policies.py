@@ -156,3 +156,5 @@ register(
     edit=in_progress & leads_reviews_institution,
 )
 register(AspectAnswer, change=answer_in_progress & (leads_answers_institution | assigned_the_element))
+
+from commonroom.selfreview import policies_plans  # noqa: E402,F401  (benchmarks, action plans, the authority view)

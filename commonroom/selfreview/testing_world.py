@@ -76,3 +76,7 @@ def extend(world: Any) -> None:
     b1 = review_start(actor=world.actor("b1.head"), institution=world.institutions["b1"], framework=schools, title="World current",
                       started_on=today() - datetime.timedelta(days=10))
     element_assign(actor=world.actor("b1.head"), review=b1, element=elements[3], person=world.people["b1.teacher"])
+
+    from commonroom.selfreview.testing_world_plans import extend_plans
+
+    extend_plans(world)

@@ -26,3 +26,7 @@ urlpatterns = [
     path("self-review/institutions/<int:pk>/charter/confirm/", views_charter.charter_confirm, name="charter_confirm"),
     path("self-review/institutions/<int:pk>/charter/visit/", views_charter.charter_visit, name="charter_visit"),
 ]
+
+from commonroom.selfreview.urls_plans import urlpatterns as _plans  # noqa: E402  (benchmarks, plans, authority view)
+
+urlpatterns += _plans

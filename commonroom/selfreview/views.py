@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from commonroom.authz.actor import actor_for
-from commonroom.authz.api import NotFound, get_for
+from commonroom.authz.api import NotFound, can, get_for
 from commonroom.common.views import apply_service_errors
 from commonroom.organisations.models import Institution
 from commonroom.records.assessment_selectors import spreadsheet_safe as _safe
@@ -37,7 +38,15 @@ def framework(request: HttpRequest, pk: int) -> HttpResponse:
 def reviews(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     return render(request, "selfreview/reviews.html", {
-        "reviews": selectors.reviews_list(actor), "institutions": selectors.institutions_to_start(actor)})
+        "reviews": selectors.reviews_list(actor), "institutions": selectors.institutions_to_start(actor),
+        "authorities": _overview_authorities(actor)})
+
+
+def _overview_authorities(actor: Any) -> Any:
+    from commonroom.authz.api import visible
+    from commonroom.organisations.models import LocalAuthority
+
+    return visible(actor, LocalAuthority, "view_self_review_overview").order_by("name")
 
 
 @login_required
@@ -126,6 +135,7 @@ def aspect(request: HttpRequest, pk: int, aspect_pk: int) -> HttpResponse:
 
     return render(request, "selfreview/aspect.html", {"review": review_obj, "answer": answer, "form": form,
                                                      "editable": editable, "conflict": conflict, "scale": scale,
+                                                     "can_plan": can(actor, "plan_actions", answer.review.institution),
                                                      "offers": evidence.offered(actor, answer) if editable else [],
                                                      "snapshots": evidence.snapshots(answer)})
 

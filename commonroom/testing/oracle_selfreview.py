@@ -46,6 +46,50 @@ def may_answer_element_2(persona: str, review: str) -> bool:
     return may_answer(persona, review, 2)
 
 
+# --- Benchmarks, action plans, the authority view (selfreview/testing_world_plans.py) ---------------
+
+ACTION_NAMES = ["a1.action", "b1.action"]
+TARGET_NAMES = ["la1.target", "la2.target"]
+AUTHORITY_NAMES = ["la1", "la2"]
+
+
+def _officer_of(persona: str, inst: str) -> bool:
+    return bool(AUTHORITY_OF.get(inst)) and persona == f"{AUTHORITY_OF[inst]}.officer"
+
+
+def may_view_benchmarks(persona: str, inst: str) -> bool:
+    """Leaders and governors of the institution, and officers of its authority."""
+    p_inst, role = split(persona)
+    return (p_inst == inst and role in (*LEADERS, "governor")) or _officer_of(persona, inst)
+
+
+may_view_plan = may_view_benchmarks
+
+
+def may_plan_actions(persona: str, inst: str) -> bool:
+    return may_start_review(persona, inst)
+
+
+def may_plan_from_review(persona: str, review: str) -> bool:
+    return may_plan_actions(persona, REVIEWS[review][0])
+
+
+def may_view_action(persona: str, action: str) -> bool:
+    return may_view_plan(persona, split(action)[0])
+
+
+def may_change_action(persona: str, action: str) -> bool:
+    return may_plan_actions(persona, split(action)[0])
+
+
+def may_view_authority(persona: str, la: str) -> bool:
+    return persona == f"{la}.officer"
+
+
+def may_change_target(persona: str, target: str) -> bool:
+    return may_view_authority(persona, split(target)[0])
+
+
 # --- The Charter ------------------------------------------------------------------------------
 CHARTER_TARGETS = ["a1", "a2", "b1", "solo"]
 COMMITTED = {"a1"}

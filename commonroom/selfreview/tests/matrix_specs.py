@@ -134,8 +134,114 @@ CONTRACT_BODIES = {
     ("post", f"{_ROOT}/institutions/{{institution_id}}/charter/visits"): {"visit_date": "2000-01-01", "awarded": False},
 }
 
+# --- Benchmarks, action plans, the authority view --------------------------------------------------
+
+PLAN_INSTITUTIONS = ["a1", "b1", "solo"]
+PLAN_REVIEWS = ["a1.finished", "b1.current"]
+
+
+def _action(world: Any, target: str) -> int:
+    from commonroom.selfreview.testing_world_plans import action_named
+
+    return int(action_named(world, target).pk)
+
+
+def _target(world: Any, target: str) -> int:
+    from commonroom.selfreview.testing_world_plans import target_named
+
+    return int(target_named(world, target).pk)
+
+
+def _authority(world: Any, target: str) -> int:
+    return int(world.authorities[target].pk)
+
+
+def _aspect_1a1(world: Any, target: str) -> int:
+    from commonroom.selfreview.models import Aspect
+
+    return int(Aspect.objects.get(element__framework__slug="schools", element__framework__version=1, code="1a-1").pk)
+
+
+def _action_body(world: Any, target: str) -> dict[str, Any]:
+    inst = target.split(".")[0]
+    return {"title": "From the matrix", "target_level": 1, "owner_id": world.people[f"{inst}.teacher"].pk,
+            "due_on": "2030-01-31", "cost": "120.00", "status": "in_progress"}
+
+
+def _action_create_body(world: Any, target: str) -> dict[str, Any]:
+    review = {"a1": "a1.finished", "b1": "b1.current"}[target]
+    return _action_body(world, target) | {"review_id": _review(world, review), "aspect_id": _aspect_1a1(world, target)}
+
+
+def _target_body(world: Any, target: str) -> dict[str, Any]:
+    return {"title": "From the matrix", "framework_slug": "schools", "element_number": 2, "phase": "secondary",
+            "share": 75, "due_on": "2030-07-31"}
+
+
+PAGE_SPECS |= {
+    "selfreview:benchmarks": Spec(lambda w, t: f"/self-review/institutions/{w.institutions[t].pk}/benchmarks/",
+                                  oracle.may_view_benchmarks, PLAN_INSTITUTIONS),
+    "selfreview:benchmarks_csv": Spec(lambda w, t: f"/self-review/institutions/{w.institutions[t].pk}/benchmarks.csv",
+                                      oracle.may_view_benchmarks, PLAN_INSTITUTIONS),
+    "selfreview:plan": Spec(lambda w, t: f"/self-review/institutions/{w.institutions[t].pk}/plan/",
+                            oracle.may_view_plan, PLAN_INSTITUTIONS),
+    "selfreview:action_add": Spec(
+        lambda w, t: f"/self-review/reviews/{_review(w, t)}/aspects/{_aspect_1a1(w, t)}/actions/new/",
+        oracle.may_plan_from_review, PLAN_REVIEWS),
+    "selfreview:action_edit": Spec(lambda w, t: f"/self-review/actions/{_action(w, t)}/", oracle.may_change_action,
+                                   oracle.ACTION_NAMES),
+    "selfreview:authority": Spec(lambda w, t: f"/self-review/authorities/{_authority(w, t)}/", oracle.may_view_authority,
+                                 oracle.AUTHORITY_NAMES),
+    "selfreview:authority_csv": Spec(lambda w, t: f"/self-review/authorities/{_authority(w, t)}/institutions.csv",
+                                     oracle.may_view_authority, oracle.AUTHORITY_NAMES),
+    "selfreview:targets_csv": Spec(lambda w, t: f"/self-review/authorities/{_authority(w, t)}/targets.csv",
+                                   oracle.may_view_authority, oracle.AUTHORITY_NAMES),
+    "selfreview:target_add": Spec(lambda w, t: f"/self-review/authorities/{_authority(w, t)}/targets/new/",
+                                  oracle.may_view_authority, oracle.AUTHORITY_NAMES),
+    "selfreview:target_edit": Spec(lambda w, t: f"/self-review/targets/{_target(w, t)}/", oracle.may_change_target,
+                                   oracle.TARGET_NAMES),
+}
+
+API_SPECS |= {
+    ("get", f"{_ROOT}/institutions/{{institution_id}}/benchmarks"): Spec(lambda w, t: "", oracle.may_view_benchmarks,
+                                                                          PLAN_INSTITUTIONS),
+    ("get", f"{_ROOT}/institutions/{{institution_id}}/actions"): Spec(lambda w, t: "", oracle.may_view_plan, PLAN_INSTITUTIONS),
+    ("post", f"{_ROOT}/institutions/{{institution_id}}/actions"): Spec(
+        lambda w, t: "", oracle.may_plan_actions, ["a1", "b1"], ok=(201,), body=_action_create_body),
+    ("put", f"{_ROOT}/actions/{{self_review_action_id}}"): Spec(lambda w, t: "", oracle.may_change_action,
+                                                                 oracle.ACTION_NAMES, body=_action_body),
+    ("get", f"{_ROOT}/authorities/{{self_review_authority_id}}"): Spec(lambda w, t: "", oracle.may_view_authority,
+                                                                        oracle.AUTHORITY_NAMES),
+    ("post", f"{_ROOT}/authorities/{{self_review_authority_id}}/targets"): Spec(
+        lambda w, t: "", oracle.may_view_authority, oracle.AUTHORITY_NAMES, ok=(201,), body=_target_body),
+    ("put", f"{_ROOT}/targets/{{self_review_target_id}}"): Spec(lambda w, t: "", oracle.may_change_target,
+                                                                 oracle.TARGET_NAMES, body=_target_body),
+}
+
 PLACEHOLDERS = {
     "{self_review_id}": _review,
     "{framework_version_id}": _schools,
     "{framework_aspect_id}": _aspect,
+    "{self_review_action_id}": _action,
+    "{self_review_target_id}": _target,
+    "{self_review_authority_id}": _authority,
 }
+
+# For commonroom/config/tests/test_openapi_contract.py: every operation answers as its schema declares.
+CONTRACT_BODIES = {
+    ("post", f"{_ROOT}/institutions/{{institution_id}}/actions"): {
+        "title": "Contract", "target_level": 2, "owner_id": 1, "due_on": "2030-01-31", "review_id": 1, "aspect_id": 1},
+    ("put", f"{_ROOT}/actions/{{self_review_action_id}}"): {"title": "Contract", "target_level": 2, "owner_id": 1,
+                                                           "due_on": "2030-01-31"},
+    ("post", f"{_ROOT}/authorities/{{self_review_authority_id}}/targets"): {
+        "title": "Contract", "framework_slug": "schools", "share": 80, "due_on": "2030-07-31"},
+    ("put", f"{_ROOT}/targets/{{self_review_target_id}}"): {
+        "title": "Contract", "framework_slug": "schools", "share": 80, "due_on": "2030-07-31"},
+}
+
+
+def contract_path_values(world: Any) -> dict[str, list[int]]:
+    missing = 2**31 - 1
+    return {"self_review_action_id": [_action(world, "a1.action"), missing],
+            "self_review_target_id": [_target(world, "la1.target"), missing],
+            "self_review_authority_id": [_authority(world, "la1"), missing]}
