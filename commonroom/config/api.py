@@ -25,16 +25,16 @@ from commonroom.notifications.api import router as notifications_router
 from commonroom.organisations.api import router as organisations_router
 from commonroom.people.api import router as people_router
 from commonroom.quizzes.api import router as quizzes_router
-from commonroom.quizzes.qti_api import router as qti_router
 from commonroom.quizzes.practice_api import router as practice_router
+from commonroom.quizzes.qti_api import router as qti_router
 from commonroom.records.api import router as records_router
 from commonroom.records.assessment_api import reports_router, sen_router
 from commonroom.records.assessment_api import router as assessment_router
 from commonroom.resources.api import router as resources_router
 from commonroom.selfreview.api import router as selfreview_router
-from commonroom.wall.api import router as wall_router
 from commonroom.selfreview.api_charter import router as selfreview_charter_router
 from commonroom.selfreview.api_plans import router as selfreview_plans_router
+from commonroom.wall.api import router as wall_router
 
 
 class OfflineSwagger(DocsBase):

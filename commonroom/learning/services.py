@@ -419,15 +419,9 @@ FEEDBACK_TYPES = ("pdf", "png", "jpg", "jpeg", "gif", "webp")
 def check_feedback_file(upload: UploadedFile) -> tuple[str, str]:
     """The feedback file's cleaned name and type (checked as hand-ins are: size, name and content), or
     ValidationError on ``feedback_file``."""
-    name = os.path.basename(upload.name or "").strip()
-    ext = name.rpartition(".")[2].lower() if "." in name else ""
-    if ext not in FEEDBACK_TYPES:
-        raise ValidationError({"feedback_file": [_("Feedback files must be a PDF or an image (%(allowed)s), not .%(ext)s.")
-                                                 % {"allowed": ", ".join(FEEDBACK_TYPES), "ext": ext or "?"}]})
-    try:
-        return _check_upload(upload)
-    except ValidationError as error:
-        raise ValidationError({"feedback_file": error.message_dict["file"]}) from None
+    return check_upload(upload, allowed={ext: OFFICE_AND_IMAGES[ext] for ext in FEEDBACK_TYPES},
+                        max_bytes=max_upload_bytes(), field="feedback_file",
+                        not_allowed=_("Feedback files must be a PDF or an image (%(allowed)s), not .%(ext)s."))
 
 
 def mark_one(*, actor: Actor, assignment: Assignment, learner_id: int, mark: str = "", feedback: str = "",
