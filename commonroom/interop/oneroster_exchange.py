@@ -288,9 +288,11 @@ def roster_build(actor: Actor, institution: Institution, year: AcademicYear) -> 
     learner_ids = sorted(people)
     learner_set = set(learner_ids)
 
-    # Staff holding a role here today (the staff directory the actor may see).
+    # Staff holding a role here today (the staff directory the actor may see). Governors are not rostered:
+    # OneRoster has no role for them and they belong to no class.
     assignments = (
-        visible(actor, RoleAssignment).filter(in_force(on=on), institution=institution).select_related("person")
+        visible(actor, RoleAssignment).filter(in_force(on=on), institution=institution, role__in=list(STAFF_ROLES))
+        .select_related("person")
     )
     for assignment in assignments:
         staff_entry = people.get(assignment.person_id)
