@@ -323,15 +323,17 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, token: str, responses: dic
     return locked
 
 
-def _jsonable(response: Any) -> Any:
+def _jsonable(response: Any, depth: int = 0) -> Any:
+    if depth > 5:
+        return str(response)[:1000]
     if isinstance(response, float) and not math.isfinite(response):
         return str(response)
     if response is None or isinstance(response, (str, bool, int, float)):
         return response if not isinstance(response, str) else response[:1000]
     if isinstance(response, (list, tuple)):
-        return [_jsonable(r) for r in response][:100]
+        return [_jsonable(r, depth + 1) for r in list(response)[:100]]
     if isinstance(response, dict):
-        return {str(k)[:100]: _jsonable(v) for k, v in list(response.items())[:100]}
+        return {str(k)[:100]: _jsonable(v, depth + 1) for k, v in list(response.items())[:100]}
     return str(response)[:1000]
 
 

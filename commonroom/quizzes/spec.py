@@ -103,7 +103,8 @@ def validate_spec(spec: QuestionSpec) -> list[str]:
         errors.append("Prompt: enter the question.")
     if isinstance(spec.points, bool) or not isinstance(spec.points, int) or spec.points < 1:
         errors.append("Points: a whole number of 1 or more.")
-    for tag in spec.tags:
+    tags = spec.tags if isinstance(spec.tags, (tuple, list)) else [spec.tags]
+    for tag in tags:
         if not isinstance(tag, str) or not _TAG.match(tag):
             errors.append(f"Tags: {tag!r} is not a lower-case slug (letters, digits and hyphens).")
     for name in ("feedback_correct", "feedback_incorrect", "identifier"):
@@ -161,6 +162,9 @@ def validate_spec(spec: QuestionSpec) -> list[str]:
                     errors.append(f"Pair {n}: must be [left id, right id].")
                     continue
                 a, b = pair
+                if not isinstance(a, str) or not isinstance(b, str):
+                    errors.append(f"Pair {n}: must be [left id, right id].")
+                    continue
                 if a not in left:
                     errors.append(f"Pair {n}: {a!r} is not a left item.")
                 if b not in right:
@@ -212,7 +216,8 @@ def parse_number(value: object) -> tuple[Decimal | None, str]:
 def _choice_feedback(data: dict, chosen: set[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for choice in data.get("choices", []):
-        if isinstance(choice, dict) and choice.get("id") in chosen and choice.get("feedback"):
+        if isinstance(choice, dict) and isinstance(choice.get("id"), str) and choice["id"] in chosen \
+                and choice.get("feedback"):
             out[str(choice["id"])] = str(choice["feedback"])
     return out
 
@@ -229,6 +234,13 @@ def _result(spec: QuestionSpec, correct: bool, fraction: float = -1.0, note: str
 
 def score(spec: QuestionSpec, response: object) -> Result:
     """Score one response; malformed responses are wrong, never an exception."""
+    try:
+        return _score(spec, response)
+    except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError, RecursionError):
+        return _result(spec, False, note="This answer could not be read.")
+
+
+def _score(spec: QuestionSpec, response: object) -> Result:
     data = spec.data if isinstance(spec.data, dict) else {}
     kind = spec.kind
     if response is None or response == "" or response == [] or response == {}:

@@ -299,3 +299,21 @@ def test_describe_answer_in_words():
     assert describe_answer(TEXT) == "Paris or paris, france"
     assert describe_answer(MATCHING).startswith("cat → meow; dog → woof")
     assert describe_answer(ORDERING) == "one, two, three"
+
+
+@pytest.mark.parametrize("response", ["1e999999999", "-1e999999999", 10**400, "9" * 5000])
+def test_numeric_huge_numbers_are_wrong_not_an_error(response):
+    result = score(NUMERIC, response)
+    assert not result.correct and result.score == 0
+
+
+def test_hostile_spec_data_never_raises():
+    weird = q("matching", {"left": [{"id": "L1", "text": "a"}, {"id": "L2", "text": "b"}],
+                           "right": [{"id": "R1", "text": "a"}, {"id": "R2", "text": "b"}],
+                           "pairs": [[["L1"], "R1"], ["L2", {"x": 1}]]})
+    assert validate_spec(weird) == ["Pair 1: must be [left id, right id].", "Pair 2: must be [left id, right id]."]
+    assert not score(weird, {"L1": "R1"}).correct
+    odd_choices = q("single", {"choices": [{"id": ["A"], "text": "x", "feedback": "y"}], "correct": ["A"]})
+    assert validate_spec(odd_choices)
+    assert score(odd_choices, "A").choice_feedback == {}  # scored by "correct"; the odd id is skipped
+    assert validate_spec(dataclasses.replace(SINGLE, tags=None))  # type: ignore[arg-type]
