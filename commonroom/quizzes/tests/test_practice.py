@@ -293,7 +293,8 @@ def test_api_next_answer_and_skills(world):
     assert {s["skill"]: s["mastery"] for s in skills[0]["skills"]} == {"percentages": "mastered", "ratio": "practising"}
 
 
-@pytest.mark.parametrize("body", [{"response": ""}, {"response": {"x": 1}}, {"response": None}, {"response": ["A"]}])
+@pytest.mark.parametrize("body", [{"response": ""}, {"response": {"x": 1}}, {"response": None}, {"response": ["A"]},
+                                  {"response": [[["A"]]]}, {"response": "A" * 5000}])
 def test_api_refuses_an_answer_of_the_wrong_shape(world, body):
     client = client_for(world, "a1.learnerA1")
     turn = turn_of(world, "a1.learnerA1", answered=False)
