@@ -1,11 +1,11 @@
 """Adaptive practice in the persona world.
 
 At a1 and b1, the maths group has a practice quiz "World practice" (set, practice mode) with four questions
-written by the school's teacher: two on ``fractions`` and two on ``ratio`` (single choice, right answer "A").
+written by the school's teacher: two on ``percentages`` and two on ``ratio`` (single choice, right answer "A").
 
-- learnerA1 has answered question 1 (fractions, right) and has question 2 open (ratio);
-- learnerA1's skills: fractions mastered (rating 2.0 over 8 answers), ratio practising (-0.5 over 3);
-- at a1, learnerA2's fractions are nearly there (0.6 over 4 answers).
+- learnerA1 has answered question 1 (percentages, right) and has question 2 open (ratio);
+- learnerA1's skills: percentages mastered (rating 2.0 over 8 answers), ratio practising (-0.5 over 3);
+- at a1, learnerA2's percentages are nearly there (0.6 over 4 answers).
 Nobody else has practised.
 """
 
@@ -52,21 +52,21 @@ def extend(world: Any) -> None:
         quiz = Quiz.objects.create(institution=institution, group=world.groups[f"{inst}.maths"], title=WORLD_QUIZ,
                                    mode=Quiz.Mode.PRACTICE, state=Quiz.State.SET, created_by=world.people[f"{inst}.teacher"])
         questions = [_question(world, inst, f"{skill.title()} question {n}", skill)
-                     for skill in ("fractions", "ratio") for n in (1, 2)]
+                     for skill in ("percentages", "ratio") for n in (1, 2)]
         for position, question in enumerate(questions):
             QuizQuestion.objects.create(institution=institution, quiz=quiz, question=question, position=position)
         QuestionRating.objects.create(question=questions[0], difficulty=-0.5, answers=1)
         learner = world.learners[f"{inst}.learnerA1"]
         PracticeTurn.objects.create(
             institution=institution, quiz=quiz, learner=learner, question=questions[0], number=1,
-            spec=_spec_fields(questions[0]), skills=["fractions"], expected=0.5, answered_at=now, response="A",
+            spec=_spec_fields(questions[0]), skills=["percentages"], expected=0.5, answered_at=now, response="A",
             correct=True, score=1.0, feedback="Well done.")
         PracticeTurn.objects.create(institution=institution, quiz=quiz, learner=learner, question=questions[2], number=2,
                                     spec=_spec_fields(questions[2]), skills=["ratio"])
-        SkillRating.objects.create(institution=institution, learner=learner, skill="fractions", rating=2.0, answers=8,
+        SkillRating.objects.create(institution=institution, learner=learner, skill="percentages", rating=2.0, answers=8,
                                    correct=7)
         SkillRating.objects.create(institution=institution, learner=learner, skill="ratio", rating=-0.5, answers=3,
                                    correct=1)
         if inst == "a1":
-            SkillRating.objects.create(institution=institution, learner=world.learners["a1.learnerA2"], skill="fractions",
+            SkillRating.objects.create(institution=institution, learner=world.learners["a1.learnerA2"], skill="percentages",
                                        rating=0.6, answers=4, correct=3)

@@ -67,7 +67,7 @@ def test_a_right_answer_gives_feedback_and_moves_the_ratings_by_the_elo_rule(wor
     assert question_rating.answers == 1
     turn.refresh_from_db()
     assert turn.correct is True and turn.score == 1.0 and turn.expected == pytest.approx(expected)
-    assert rating(world, "a1.learnerA1", "fractions").answers == 8  # other skills untouched
+    assert rating(world, "a1.learnerA1", "percentages").answers == 8  # other skills untouched
     page = client.get(response["Location"]).content.decode()
     assert "Right" in page and "Well done." in page and "Next question" in page
 
@@ -95,7 +95,7 @@ def test_after_an_answer_the_next_question_is_new_and_not_a_recent_one(world):
     new = turn_of(world, "a1.learnerA1", answered=False)
     assert new.number == 3
     assert new.question_id not in {turn.question_id, earlier.question_id}
-    # fractions is mastered, ratio is not: the only question left that is neither recent nor mastered is ratio 2
+    # percentages is mastered, ratio is not: the only question left that is neither recent nor mastered is ratio 2
     assert new.spec["prompt"] == "Ratio question 2"
 
 
@@ -239,9 +239,9 @@ def test_a_quiz_without_questions_says_so(world):
 def test_my_skills_shows_each_skill_with_its_mastery(world):
     page = client_for(world, "a1.learnerA1").get("/practice/skills/").content.decode()
     assert "My skills" in page
-    # fractions: rating 2.0 over 8 answers -> 88% on an average question, mastered; ratio: -0.5 -> 38%, practising
+    # percentages: rating 2.0 over 8 answers -> 88% on an average question, mastered; ratio: -0.5 -> 38%, practising
     assert round(100 * logistic(2.0)) == 88 and round(100 * logistic(-0.5)) == 38
-    assert "fractions" in page and "88%" in page and "Mastered" in page
+    assert "percentages" in page and "88%" in page and "Mastered" in page
     assert "ratio" in page and "38%" in page and "Practising" in page
 
 
@@ -249,15 +249,15 @@ def test_a_teacher_reads_a_learners_skills_and_the_read_is_audited(world):
     learner = world.learners["a1.learnerA1"]
     before = AuditEvent.objects.filter(action="read.skills", learner_id=learner.pk).count()
     page = client_for(world, "a1.teacher").get(f"/learners/{learner.pk}/skills/").content.decode()
-    assert "fractions" in page and "Mastered" in page
+    assert "percentages" in page and "Mastered" in page
     assert AuditEvent.objects.filter(action="read.skills", learner_id=learner.pk).count() == before + 1
 
 
 def test_the_group_table_counts_learners_at_each_level(world):
     response = client_for(world, "a1.teacher").get(f"/groups/{world.groups['a1.maths'].pk}/skills/")
     data = response.context["data"]
-    # Skills practised in the group's quizzes: only fractions has an answered turn.
-    assert data.skills == ["fractions"]
+    # Skills practised in the group's quizzes: only percentages has an answered turn.
+    assert data.skills == ["percentages"]
     counts = data.summary[0].counts
     # learnerA1 mastered, learnerA2 nearly there (0.6 -> 65%), learnerB1 and learnerB2 not started
     assert counts == {adaptive.MASTERED: 1, adaptive.NEARLY: 1, adaptive.NOT_STARTED: 2}
@@ -290,10 +290,11 @@ def test_api_next_answer_and_skills(world):
     repeat = client.post(url, {"response": "B"}, content_type="application/json").json()
     assert repeat == answer
     skills = client.get("/api/v1/practice/skills").json()
-    assert {s["skill"]: s["mastery"] for s in skills[0]["skills"]} == {"fractions": "mastered", "ratio": "practising"}
+    assert {s["skill"]: s["mastery"] for s in skills[0]["skills"]} == {"percentages": "mastered", "ratio": "practising"}
 
 
-@pytest.mark.parametrize("body", [{"response": ""}, {"response": {"x": 1}}, {"response": None}, {"response": ["A"]}])
+@pytest.mark.parametrize("body", [{"response": ""}, {"response": {"x": 1}}, {"response": None}, {"response": ["A"]},
+                                  {"response": [[["A"]]]}, {"response": "A" * 5000}])
 def test_api_refuses_an_answer_of_the_wrong_shape(world, body):
     client = client_for(world, "a1.learnerA1")
     turn = turn_of(world, "a1.learnerA1", answered=False)
@@ -306,7 +307,7 @@ def test_api_refuses_an_answer_of_the_wrong_shape(world, body):
 
 def test_api_group_skills(world):
     data = client_for(world, "a1.head").get(f"/api/v1/groups/{world.groups['a1.maths'].pk}/skills").json()
-    assert data["skills"] == ["fractions"]
+    assert data["skills"] == ["percentages"]
     by_learner = {row["learner_id"]: row["skills"][0]["mastery"] for row in data["learners"]}
     assert by_learner[world.learners["a1.learnerA1"].pk] == "mastered"
     assert by_learner[world.learners["a1.learnerA2"].pk] == "nearly"

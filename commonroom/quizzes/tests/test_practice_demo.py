@@ -16,9 +16,9 @@ def test_write_demo_gives_practice_quizzes_with_consistent_ratings() -> None:
 
     plan = Planner(SIZES["tiny"], 2026, timezone.localdate()).plan()
     said: list[str] = []
-    write_plan(plan, 2026, said.append)
+    write_plan(plan, 2026, said.append)  # the quizzes' demo first, then adaptive practice on its practice quizzes
     summary = next(line for line in said if "Adaptive practice" in line)
-    turns = PracticeTurn.objects.filter(quiz__title="Number practice (adaptive)")
+    turns = PracticeTurn.objects.filter(quiz__title__endswith="quick check")
     assert turns.exists() and f"{turns.count()} questions answered" in summary
     assert not turns.filter(answered_at__isnull=True).exists()
     # Each skill row's counts are the turns that practised it (recomputed here from the turns).
@@ -32,3 +32,4 @@ def test_write_demo_gives_practice_quizzes_with_consistent_ratings() -> None:
         assert qr.answers == PracticeTurn.objects.filter(question_id=qr.question_id).count()
     demo_learner = plan.accounts["demo.learner"]
     assert PracticeTurn.objects.filter(learner_id=demo_learner.id).exists()
+    assert turns.filter(quiz__group__staff__person_id=plan.accounts["demo.teacher"].id).exists()
