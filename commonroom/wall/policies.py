@@ -7,7 +7,8 @@
   teachers and tutors moderate: pin and lock threads, endorse answers, hide and unhide posts, and resolve
   reports.
 - A hidden post is seen by the group's staff and the school's leaders (greyed, with the reason), never by
-  learners, the author included.
+  learners, the author included. A thread whose question is hidden disappears for learners (its title
+  with it) and takes no more answers.
 - Someone barred from a learner (a court order, or a teacher who is also a barred contact) sees none of that
   learner's posts, threads or reports, and cannot act on them: the bar wins.
 - A post is changed or deleted by its author only (the time window is the service's).
@@ -62,10 +63,16 @@ reported_author_not_barred = _not_barred_from("post__author_id", "is not barred 
 post_asker_not_barred = _not_barred_from("thread__author_id", "is not barred from the learner who asked")
 reported_asker_not_barred = _not_barred_from("post__thread__author_id", "is not barred from the learner who asked")
 
+question_shown = Predicate(
+    "the question is not hidden",
+    lambda actor, thread: not Post.objects.filter(thread_id=thread.pk, is_question=True, hidden=True).exists(),
+    lambda actor: ~Q(pk__in=Post.objects.filter(is_question=True, hidden=True).values("thread_id")),
+)
 register(
     Thread,
-    view=ThroughGroup(WALL_READ, "space__group") & asker_not_barred,
-    answer=ThroughGroup(WALL_WRITE, "space__group") & asker_not_barred,
+    view=((ThroughGroup(WALL_READ, "space__group") & question_shown) | ThroughGroup(WALL_STAFF, "space__group"))
+    & asker_not_barred,
+    answer=ThroughGroup(WALL_WRITE, "space__group") & question_shown & asker_not_barred,
     moderate=ThroughGroup(WALL_MODERATE, "space__group") & asker_not_barred,
 )
 

@@ -7,6 +7,8 @@ At a1 and b1:
   answer ("Rude", open);
 - art: "Which pencils for shading?", asked by learnerA1 by name (a1.teacher2 is barred from learnerA1),
   answered by learnerA2.
+
+b1 has changed its allowed sites (bbc.co.uk, wikipedia.org, example.net); a1 keeps the defaults.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from commonroom.learning.models import CourseSpace
-from commonroom.wall.models import Post, Report, Thread
+from commonroom.wall.models import Post, Report, Thread, WallSettings
 
 MATHS_TITLE = "How do I add fractions?"
 ART_TITLE = "Which pencils for shading?"
@@ -23,6 +25,8 @@ ART_TITLE = "Which pencils for shading?"
 def extend(world) -> None:  # type: ignore[no-untyped-def]
     for key in ("a1", "b1"):
         _school(world, key)
+    WallSettings.objects.create(institution=world.institutions["b1"],
+                                allowed_sites=["bbc.co.uk", "wikipedia.org", "example.net"])
 
 
 def _school(world, key: str) -> None:  # type: ignore[no-untyped-def]
