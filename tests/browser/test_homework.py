@@ -144,7 +144,8 @@ def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any,
         page.goto("/homework/")
         row = page.locator("main table tbody tr").filter(has_text="Fractions worksheet")
         assert "Returned" in row.inner_text() and "8 / 10" in row.inner_text()
-        row.get_by_role("link", name="Fractions worksheet").click()
+        assert row.get_by_role("link", name="Feedback file").count() == 1
+        row.get_by_role("link", name="Fractions worksheet", exact=True).click()
         page.wait_for_load_state("load")
         main = page.locator("main").inner_text()
         assert "Good. Check question 2." in main
