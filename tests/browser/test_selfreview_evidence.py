@@ -4,6 +4,7 @@ the aspect page with the figure attached is axe-checked, on a desktop and on a p
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -39,7 +40,9 @@ def test_head_completes_an_element_attaching_platform_evidence(page: Any, chromi
             assert "Figures Commonroom can offer" in offered.inner_text()
             assert "Parents and carers with an activated account" in offered.inner_text()
             assert_accessible(page, "aspect with offered evidence")
-            page.get_by_role("button", name="Attach this figure: Parents and carers with an activated account").click()
+            attach = offered.get_by_role("button", name=re.compile(r"^Attach this figure\W+Parents and carers"))
+            assert attach.count() == 1, offered.inner_text()
+            attach.click()
             page.wait_for_load_state("load")
             main = page.locator("main").inner_text()
             assert "Attached: Parents and carers with an activated account" in main
