@@ -176,7 +176,7 @@ def list_submissions(request: HttpRequest, assignment_id: int = id_in_path()) ->
     return [_submission(sub, show) for sub in rows]
 
 
-class MarkIn(Schema):
+class HomeworkMarkIn(Schema):
     learner_id: int = Field(..., ge=1, le=MAX_ID)
     mark: str = Field("", max_length=20)
     feedback: str = Field("", max_length=services.MAX_TEXT)
@@ -184,7 +184,7 @@ class MarkIn(Schema):
 
 
 class MarksIn(Schema):
-    marks: list[MarkIn] = Field(..., max_length=2000)
+    marks: list[HomeworkMarkIn] = Field(..., max_length=2000)
 
 
 class CountOut(Schema):

@@ -22,7 +22,7 @@ from commonroom.quizzes.spec import QuestionSpec
 router = Router(tags=["practice"])
 
 
-class ItemOut(Schema):
+class PracticeOptionOut(Schema):
     id: str
     text: str
 
@@ -35,10 +35,10 @@ class TurnOut(Schema):
     prompt: str
     points: int
     skills: list[str]
-    choices: list[ItemOut] = Field(description="single and multiple")
-    left: list[ItemOut] = Field(description="matching: match each of these ...")
-    right: list[ItemOut] = Field(description="matching: ... to one of these")
-    items: list[ItemOut] = Field(description="ordering: put these in order")
+    choices: list[PracticeOptionOut] = Field(description="single and multiple")
+    left: list[PracticeOptionOut] = Field(description="matching: match each of these ...")
+    right: list[PracticeOptionOut] = Field(description="matching: ... to one of these")
+    items: list[PracticeOptionOut] = Field(description="ordering: put these in order")
 
 
 class SkillOut(Schema):

@@ -85,11 +85,11 @@ class CopyIn(Schema):
     section_id: int | None = Field(None, ge=1, le=MAX_ID, description="Also place the copy in this section you manage")
 
 
-class ItemIn(Schema):
+class SectionItemIn(Schema):
     resource_id: int = Field(..., ge=1, le=MAX_ID)
 
 
-class ItemOut(Schema):
+class SectionItemOut(Schema):
     id: int
     section_id: int
     position: int
@@ -170,7 +170,7 @@ def _item(item: SectionItem) -> dict[str, Any]:
     return {"id": item.pk, "section_id": item.section_id, "position": item.position, "resource": _out(item.resource)}
 
 
-@router.get("/course-sections/{section_id}/items", response={200: list[ItemOut], **DETAIL_ERRORS},
+@router.get("/course-sections/{section_id}/items", response={200: list[SectionItemOut], **DETAIL_ERRORS},
             summary="List a section's resources")
 def list_items(request: HttpRequest, section_id: int = id_in_path()) -> list[dict[str, Any]]:
     """The resources placed in a course-space section, in order: for whoever sees the course space."""
@@ -178,9 +178,9 @@ def list_items(request: HttpRequest, section_id: int = id_in_path()) -> list[dic
     return [_item(item) for item in items]
 
 
-@router.post("/course-sections/{section_id}/items", response={201: ItemOut, **NOT_FOUND, **WRITE_ERRORS},
+@router.post("/course-sections/{section_id}/items", response={201: SectionItemOut, **NOT_FOUND, **WRITE_ERRORS},
              summary="Add a resource to a section")
-def add_item(request: HttpRequest, payload: ItemIn, section_id: int = id_in_path()) -> tuple[int, dict[str, Any]]:
+def add_item(request: HttpRequest, payload: SectionItemIn, section_id: int = id_in_path()) -> tuple[int, dict[str, Any]]:
     """A resource from your bank at the section's school, added at the end (copy one from elsewhere first)."""
     actor = actor_for(request)
     section = get_for(actor, Section, section_id, "manage")

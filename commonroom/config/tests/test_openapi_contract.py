@@ -254,3 +254,34 @@ def test_every_operation_answers_as_declared(world, path_values, persona):
                 if persona == "anonymous":
                     assert response.status_code == 401, label
     assert not failures, "\n".join(failures)
+
+
+def test_schema_names_are_unique_across_apps() -> None:
+    """Two ninja schemas with one class name share one entry in the OpenAPI components, so one app's
+    operation would be documented with another's shape. Every schema used by an operation has its own name."""
+    from ninja import Schema
+
+    seen: dict[str, set[str]] = {}
+
+    def walk(annotation: Any) -> None:
+        for candidate in (annotation, *getattr(annotation, "__args__", ())):
+            if isinstance(candidate, type) and issubclass(candidate, Schema):
+                where = f"{candidate.__module__}.{candidate.__qualname__}"
+                if where in seen.setdefault(candidate.__name__, set()):
+                    continue
+                seen[candidate.__name__].add(where)
+                for field in candidate.model_fields.values():
+                    walk(field.annotation)
+            elif candidate is not annotation:
+                walk(candidate)
+
+    for _prefix, router in api._routers:  # ninja keeps its routers here
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for model in [*operation.models, *operation.response_models.values()]:
+                    if model is None:
+                        continue
+                    for field in model.model_fields.values():
+                        walk(field.annotation)
+    clashes = {name: sorted(where) for name, where in seen.items() if len(where) > 1}
+    assert not clashes, f"rename one of each: {clashes}"
