@@ -24,7 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SCENARIOS = ["home_pages", "attendance", "imports", "assessment", "oneroster", "ctf", "alerts", "family", "selfreview_la"]
+SCENARIOS = ["home_pages", "attendance", "imports", "assessment", "oneroster", "ctf", "alerts", "family",
+             "selfreview_evidence", "selfreview_la"]
 
 
 def configure(size: str, database: str) -> str:

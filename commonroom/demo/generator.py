@@ -56,6 +56,8 @@ DEMO_ACCOUNTS: dict[str, str] = {
     "demo.officer": "local-authority officer",
     "demo.admin": "platform administrator",
     "demo.barred": "barred parent",
+    "demo.governor": "governor",
+    "demo.assessor": "ICT Mark assessor",
 }
 ACCOUNTS_HEADER = ("role", "username", "password", "institution")
 
@@ -290,6 +292,8 @@ class DemoPlan:
     links: list[LinkPlan]
     accounts: dict[str, PersonPlan]
     today: datetime.date = field(default_factory=datetime.date.today)
+    governor: PersonPlan | None = None  # of the secondary school (drawn last: earlier data is unchanged)
+    assessor: PersonPlan | None = None  # ICT Mark assessor for the authority
 
 
 @dataclass(frozen=True)
@@ -417,6 +421,9 @@ class Planner:
         admin = self.adult("example.org", age=(25, 55))
         contacts, links, parent, barred = self.families(institutions)
         accounts = self.pick_accounts(institutions, officer, admin, parent, barred)
+        governor = self.adult("example.org", age=(35, 70))
+        assessor = self.adult("example.org", age=(35, 65))
+        accounts |= {"demo.governor": governor, "demo.assessor": assessor}
         return DemoPlan(
             authority_name=f"{town} {'County' if total > 10 else 'Borough'} Council (demo)",
             la_number=self.la_number,
@@ -429,6 +436,8 @@ class Planner:
             links=links,
             accounts=accounts,
             today=self.today,
+            governor=governor,
+            assessor=assessor,
         )
 
     # People
@@ -865,6 +874,9 @@ def _all_people(plan: DemoPlan) -> Iterator[PersonPlan]:
         for learner in inst.learners:
             yield learner.person
     yield from plan.contacts
+    for extra in (plan.governor, plan.assessor):
+        if extra is not None:
+            yield extra
 
 
 def _write_institutions(plan: DemoPlan, authority: LocalAuthority) -> None:
@@ -1248,6 +1260,13 @@ def _role_assignments(plan: DemoPlan, authority: LocalAuthority, rng: random.Ran
         for person, role in inst.roles:
             started = datetime.date(year - rng.randint(0, 12), 9, 1)
             yield RoleAssignment(person_id=person.id, role=role, institution_id=inst.id, start_date=started)
+    if plan.governor is not None:
+        secondary = next(i for i in plan.institutions if i.key == "secondary")
+        yield RoleAssignment(person_id=plan.governor.id, role=Role.GOVERNOR, institution_id=secondary.id,
+                             start_date=datetime.date(year - 2, 9, 1))
+    if plan.assessor is not None:
+        yield RoleAssignment(person_id=plan.assessor.id, role=Role.ASSESSOR, local_authority=authority,
+                             start_date=datetime.date(year - 2, 4, 1))
 
 
 def _contact_links(plan: DemoPlan) -> Iterator[ContactLink]:
@@ -1382,9 +1401,10 @@ def _account_place(role: str, person_id: int | None) -> str:
         return ""
     if role == "platform administrator":
         return "Platform"
-    if role == "local-authority officer":
+    if role in ("local-authority officer", "ICT Mark assessor"):
         return _names(
-            LocalAuthority.objects.filter(role_assignments__person_id=person_id, role_assignments__role=Role.LA_OFFICER)
+            LocalAuthority.objects.filter(role_assignments__person_id=person_id,
+                                          role_assignments__role__in=[Role.LA_OFFICER, Role.ASSESSOR])
         )
     if role == "learner":
         learners: Any = [person_id]

@@ -290,7 +290,9 @@ def roster_build(actor: Actor, institution: Institution, year: AcademicYear) -> 
 
     # Staff holding a role here today (the staff directory the actor may see).
     assignments = (
-        visible(actor, RoleAssignment).filter(in_force(on=on), institution=institution).select_related("person")
+        visible(actor, RoleAssignment)
+        .filter(in_force(on=on), institution=institution, role__in=list(STAFF_ROLES))  # governors are not staff
+        .select_related("person")
     )
     for assignment in assignments:
         staff_entry = people.get(assignment.person_id)
@@ -839,9 +841,9 @@ def _plan(actor: Actor, institution: Institution, roster: Roster, lines: dict[st
     # ---- Staff: matched by email to people holding a role here; never created.
     staff_by_email: dict[str, set[int]] = defaultdict(set)
     staff_names: dict[int, str] = {}
-    for assignment in visible(actor, RoleAssignment).filter(in_force(on=on), institution=institution).select_related(
-        "person"
-    ):
+    for assignment in visible(actor, RoleAssignment).filter(
+        in_force(on=on), institution=institution, role__in=list(STAFF_ROLES)
+    ).select_related("person"):
         if assignment.person.email:
             staff_by_email[assignment.person.email.strip().lower()].add(assignment.person_id)
             staff_names[assignment.person_id] = assignment.person.full_name

@@ -191,7 +191,7 @@ class CharterStatus:
 
 
 def charter_status(institution_id: int, on: datetime.date | None = None) -> CharterStatus:
-    """The stage held, the stage the data supports and why not further. Four queries."""
+    """The stage held, the stage the data supports and why not further. Three queries."""
     from django.utils.translation import gettext as _
 
     day = on or today()

@@ -57,8 +57,12 @@ def write_demo(plan: Any, today: datetime.date, seed: int) -> str:
                                  notes=GENERATED if level else "", version=1 if level else 0, updated_by_id=by,
                                  evidence=[{"kind": "note", "text": "Generated: governors' minutes"}] if level else []))
     AspectAnswer.objects.bulk_create(rows)
+    from commonroom.selfreview.models import CharterRecord, CharterStage
+
+    CharterRecord.objects.create(institution_id=school.id, stage=CharterStage.COMMITTED, recorded_by_id=head.id,
+                                 recorded_on=today - datetime.timedelta(days=420), notes=GENERATED)
     from commonroom.selfreview.demo_plans import write_plans_demo
 
     more = write_plans_demo(plan, today, seed, school.id)
-    return (f"{Framework.objects.count()} framework versions; 2 self-reviews at {school.name} "
+    return (f"{Framework.objects.count()} framework versions; the Charter committed and 2 self-reviews at {school.name} "
             f"(one completed, one in progress with {answered} of {len(aspects)} aspects answered); {more}")

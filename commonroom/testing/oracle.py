@@ -66,8 +66,8 @@ def may_view_institution(persona: str, inst: str) -> bool:
     p_inst, p_role = split(persona)
     if persona == "platform.admin":
         return True
-    if p_inst == inst and p_role != "leaver":
-        return True  # staff of any role, and learners on roll
+    if p_inst == inst and p_role not in ("leaver", "governor"):
+        return True  # staff of any role, and learners on roll (a governor is not staff: selfreview reads only)
     if AUTHORITY_OF.get(inst) and persona == f"{AUTHORITY_OF[inst]}.officer":
         return True
     return any(split(child)[0] == inst for child in CHILDREN.get(persona, set()))

@@ -27,6 +27,8 @@ DEMO_USERNAMES = [
     "demo.officer",
     "demo.admin",
     "demo.barred",
+    "demo.governor",
+    "demo.assessor",
 ]
 BLOCKING_IMPACTS = {"serious", "critical"}
 PHONE = {"width": 375, "height": 812}
@@ -159,6 +161,19 @@ def expect_barred(page: Any, live_demo: LiveDemo, facts: dict[str, Any]) -> None
         assert "Your children" not in h2_texts(page), "a barred parent with no other child sees 'Your children'"
 
 
+def expect_governor(page: Any, live_demo: LiveDemo, facts: dict[str, Any]) -> None:
+    """A governor reads the school's self-reviews (and nothing about learners)."""
+    page.goto("/self-review/")
+    rows = page.locator("main table tbody tr a[href^='/self-review/reviews/']")
+    assert rows.count() >= 1, "the governor sees no self-review"
+
+
+def expect_assessor(page: Any, live_demo: LiveDemo, facts: dict[str, Any]) -> None:
+    """An ICT Mark assessor sees the authority's institutions and their Charter stage."""
+    page.goto("/self-review/charter/")
+    assert page.locator("main table tbody tr a[href*='/charter/']").count() > 0, "no institutions for the assessor"
+
+
 EXPECTATIONS = {
     "demo.learner": expect_learner,
     "demo.parent": expect_parent,
@@ -170,6 +185,8 @@ EXPECTATIONS = {
     "demo.officer": expect_officer,
     "demo.admin": expect_admin,
     "demo.barred": expect_barred,
+    "demo.governor": expect_governor,
+    "demo.assessor": expect_assessor,
 }
 
 

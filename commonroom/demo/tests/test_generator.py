@@ -37,6 +37,8 @@ ROLES = [
     "local-authority officer",
     "platform administrator",
     "barred parent",
+    "governor",
+    "ICT Mark assessor",
 ]
 
 
@@ -205,6 +207,10 @@ def test_each_demo_account_holds_its_role() -> None:
         person=person_of("demo.admin"),
         role=Role.PLATFORM_ADMIN,
     ).exists()
+    assert RoleAssignment.objects.filter(
+        in_force(), person=person_of("demo.governor"), role=Role.GOVERNOR, institution__kind="secondary").exists()
+    assert RoleAssignment.objects.filter(
+        in_force(), person=person_of("demo.assessor"), role=Role.ASSESSOR, local_authority__isnull=False).exists()
 
 
 def test_command_writes_the_accounts_file_and_reuses_existing_data(tmp_path: Path) -> None:
