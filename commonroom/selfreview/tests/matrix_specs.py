@@ -228,7 +228,7 @@ PLACEHOLDERS = {
 }
 
 # For commonroom/config/tests/test_openapi_contract.py: every operation answers as its schema declares.
-CONTRACT_BODIES = {
+CONTRACT_BODIES |= {
     ("post", f"{_ROOT}/institutions/{{institution_id}}/actions"): {
         "title": "Contract", "target_level": 2, "owner_id": 1, "due_on": "2030-01-31", "review_id": 1, "aspect_id": 1},
     ("put", f"{_ROOT}/actions/{{self_review_action_id}}"): {"title": "Contract", "target_level": 2, "owner_id": 1,
