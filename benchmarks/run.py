@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SCENARIOS = ["home_pages", "attendance", "imports", "assessment", "oneroster", "ctf", "alerts", "family", "quizzes",
-             "learner_home", "selfreview_evidence", "selfreview_la"]
+             "learner_home", "course_page", "selfreview_evidence", "selfreview_la"]
 
 
 def configure(size: str, database: str) -> str:
