@@ -147,6 +147,11 @@ def send_reminders(*, on: datetime.date | None = None, days: tuple[int, ...] = c
     for record in marks:
         if charter.current_stage(record.institution_id, day) is None:
             continue
+        renewed = CharterRecord.objects.filter(
+            institution_id=record.institution_id, stage=CharterStage.ICT_MARK, outcome=CharterRecord.Outcome.AWARDED,
+            expires_on__gt=record.expires_on).exists()
+        if renewed:  # a later visit renewed the Mark: this one lapsing changes nothing
+            continue
         left = (record.expires_on - day).days  # type: ignore[operator]
         due = [d for d in sorted(days) if left <= d]
         if not due:
@@ -161,6 +166,9 @@ def send_reminders(*, on: datetime.date | None = None, days: tuple[int, ...] = c
         except IntegrityError:
             continue
         recipients = _leaders_emails(record.institution_id, day)
+        if not recipients:  # nobody to tell yet: not recorded as sent, so the next run tries again
+            CharterReminder.objects.filter(record=record, sent_on=day).delete()
+            continue
         if recipients:
             body = _("The ICT Mark of %(school)s, awarded after the visit of %(visit)s, lapses on %(expires)s (in %(left)s days). "
                      "To keep it, complete a review against the schools framework and arrange the assessor's visit with "

@@ -159,6 +159,28 @@ def test_reminders_go_90_and_30_days_before_the_mark_lapses_once_each(world, set
     assert charter_services.send_reminders(on=expires + datetime.timedelta(days=1)) == 0
 
 
+def test_no_reminder_for_a_mark_already_renewed_and_none_recorded_without_recipients(world, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mark = _to_mark(world, today() - datetime.timedelta(days=20))
+    expires = mark.expires_on
+    renewal = CharterRecord.objects.create(
+        institution=mark.institution, stage=CharterStage.ICT_MARK, outcome=CharterRecord.Outcome.AWARDED,
+        review=mark.review, recorded_by=world.people["la1.assessor"], recorded_on=today(),
+        visit_date=today(), expires_on=expires + datetime.timedelta(days=700))
+    assert charter_services.send_reminders(on=expires - datetime.timedelta(days=30)) == 0
+    assert not mail.outbox and not CharterReminder.objects.filter(record=mark).exists()
+
+    renewal.delete()
+    from commonroom.people.models import Person
+
+    Person.objects.filter(pk__in=[world.people["a1.head"].pk, world.people["a1.leader"].pk]).update(email="")
+    assert charter_services.send_reminders(on=expires - datetime.timedelta(days=30)) == 0
+    assert not CharterReminder.objects.filter(record=mark).exists()  # tried again on the next run
+    Person.objects.filter(pk=world.people["a1.head"].pk).update(email="head@example.org")
+    assert charter_services.send_reminders(on=expires - datetime.timedelta(days=29)) == 1
+    assert mail.outbox[0].to == ["head@example.org"]
+
+
 def test_charter_pages_for_leaders_officers_assessors_and_governors(world, client, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     a1 = world.institutions["a1"]
     _complete(world, "a1.current", {1: AT, 2: AT, 3: AT})
