@@ -206,7 +206,10 @@ def _position(own: float | None, q1: float, median: float, q3: float) -> str:
 
 
 def _group(values: list[float], own: float | None, minimum: int) -> GroupFigures:
-    if len(values) < minimum:
+    """The group's quartiles, shown only when at least ``minimum`` institutions *besides* this one are in it:
+    with fewer, an institution that knows its own level and its neighbours could work out theirs."""
+    others = len(values) - (1 if own is not None else 0)
+    if others < minimum:
         return GroupFigures(size=len(values), shown=False)
     q1, median, q3 = _quartiles(sorted(values))
     return GroupFigures(size=len(values), shown=True, median=median, lower_quartile=q1, upper_quartile=q3,
@@ -252,6 +255,11 @@ def benchmarks(actor: Actor, institution_pk: int, slug: str | None = None) -> Be
             instance=_group([float(v) for v in everyone if v is not None], own_mean, minimum),
             authority=_group([float(v) for v in nearby if v is not None], own_mean, minimum)
             if institution.local_authority_id else None))
+        instance, authority = rows[-1].instance, rows[-1].authority
+        if instance.shown and authority is not None and authority.shown and 0 < instance.size - authority.size < minimum:
+            # The two groups differ by a few institutions outside the authority: comparing them would single
+            # those few out (secondary suppression), so the wider group is not shown.
+            rows[-1].instance = GroupFigures(size=instance.size, shown=False)
     return Benchmarks(institution=institution, slug=slug, frameworks=choices, on_roll=own_roll, band=band_label(band),
                       own_review=own, instance_size=len(latest),
                       authority_size=len(local) if institution.local_authority_id else None, min_group=minimum, rows=rows)

@@ -75,7 +75,15 @@ def test_benchmarks_give_quartiles_never_names_and_hide_small_groups(world, clie
     assert (row.authority.lower_quartile, row.authority.median, row.authority.upper_quartile) == (1.75, 2.5, 3.25)
     csv_rows = list(csv.reader(io.StringIO(client.get(f"/self-review/institutions/{local[0].pk}/benchmarks.csv").content.decode())))
     assert csv_rows[0][:4] == ["element", "element_name", "own_mean_level", "own_at_threshold"]
-    assert ["1", csv_rows[1][1], "2.0", "yes", "instance", "6", "yes", "2.25", "3.0", "3.75", "in the best quarter"] == csv_rows[1]
+    # The instance group (6) is only 2 bigger than the authority's (4): showing both would single out the two
+    # colleges elsewhere, so the wider one is hidden now (secondary suppression).
+    assert not row.instance.shown
+    assert ["1", csv_rows[1][1], "2.0", "yes", "instance", "6", "no"] == csv_rows[1][:7]
+    assert "2.25" not in "".join(csv_rows[1])
+    # The minimum counts the others, not the institution itself: 4 in la1 are 3 besides us.
+    settings.SELFREVIEW_BENCHMARK_MIN_GROUP = 4
+    row = selectors_plans.benchmarks(world.actor("la1.officer"), local[0].pk, "schools").rows[0]
+    assert row.authority is not None and not row.authority.shown and row.instance.shown
     # Not the officer of another authority, nor staff elsewhere.
     with pytest.raises(NotFound):
         selectors_plans.benchmarks(world.actor("la2.officer"), local[0].pk)
