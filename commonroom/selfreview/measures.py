@@ -9,8 +9,8 @@ name nobody.
 Attaching a figure to an answer stores a snapshot (``Figure.snapshot``) in the answer's evidence, with
 the date it was computed: it never changes afterwards, even when the platform's figure does.
 
-Online assessments count homework handed in online today; other sources (quiz attempts, from the
-quizzes app) plug in with ``register_assessment_source``.
+Online assessments count homework handed in online and quiz attempts handed in; other sources plug in
+with ``register_assessment_source``.
 """
 
 from __future__ import annotations
@@ -187,7 +187,16 @@ def _homework_handins(institution: Institution, low: datetime.datetime, high: da
     return counts["online"], counts["total"], str(_("homework handed in"))
 
 
+def _quiz_attempts(institution: Institution, low: datetime.datetime, high: datetime.datetime) -> tuple[int, int, str]:
+    """Quiz attempts handed in (practice or test): all of them are taken online."""
+    from commonroom.quizzes.models import Attempt
+
+    count = Attempt.objects.filter(institution=institution, submitted_at__gte=low, submitted_at__lt=high).count()
+    return count, count, str(_("quiz attempts"))
+
+
 register_assessment_source("homework", _homework_handins)
+register_assessment_source("quizzes", _quiz_attempts)
 
 
 def online_assessments(actor: Actor, institution: Institution, on: datetime.date, weeks: int = DEFAULT_WEEKS) -> Figure:

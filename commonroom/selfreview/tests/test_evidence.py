@@ -125,8 +125,12 @@ def test_teachers_setting_work_counts_teacher_weeks(world) -> None:  # type: ign
 def test_online_assessments_count_hand_ins_online_and_take_other_sources(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from commonroom.learning.models import Assignment, Submission
 
+    from commonroom.quizzes.models import Attempt
+
     a1, day = world.institutions["a1"], today()
     Submission.objects.filter(institution=a1).delete()
+    submitted = list(Attempt.objects.filter(institution=a1, submitted_at__isnull=False).values_list("pk", flat=True))
+    Attempt.objects.filter(pk__in=submitted).update(submitted_at=_at(day - datetime.timedelta(days=90), 9))
     work = Assignment.objects.create(institution=a1, group=world.groups["a1.maths"], title="Essay", state="set",
                                      due_at=_at(day, 23), set_by=world.people["a1.teacher"], set_at=_at(day, 8))
     for key, on_paper, when in (("a1.learnerA1", False, _at(day, 10)), ("a1.learnerA2", False, _at(day, 11)),
@@ -136,11 +140,16 @@ def test_online_assessments_count_hand_ins_online_and_take_other_sources(world, 
                                   handed_in_at=when, text="x")
     figure = measures.online_assessments(world.actor("a1.head"), a1, day)
     assert (figure.value, figure.numerator, figure.denominator, figure.unit) == (2.0, 2, 3, "count")
-    # The quizzes app will add its attempts here.
-    monkeypatch.setattr(measures, "ASSESSMENT_SOURCES", list(measures.ASSESSMENT_SOURCES))
-    measures.register_assessment_source("quizzes", lambda inst, low, high: (5, 5, "quiz attempts"))
+    # Quiz attempts handed in within the period count too, all of them online.
+    assert submitted, "the persona world has handed-in attempts at a1"
+    Attempt.objects.filter(pk=submitted[0]).update(submitted_at=_at(day, 9))
     figure = measures.online_assessments(world.actor("a1.head"), a1, day)
-    assert (figure.numerator, figure.denominator) == (7, 8) and "5 quiz attempts" in figure.sentence
+    assert (figure.numerator, figure.denominator) == (3, 4) and "1 quiz attempts" in figure.sentence
+    # Another app can add its own source.
+    monkeypatch.setattr(measures, "ASSESSMENT_SOURCES", list(measures.ASSESSMENT_SOURCES))
+    measures.register_assessment_source("portfolio", lambda inst, low, high: (5, 5, "portfolio pieces"))
+    figure = measures.online_assessments(world.actor("a1.head"), a1, day)
+    assert (figure.numerator, figure.denominator) == (8, 9) and "5 portfolio pieces" in figure.sentence
 
 
 def test_registers_on_time_are_taken_within_their_session(world) -> None:  # type: ignore[no-untyped-def]
@@ -228,7 +237,10 @@ def test_attaching_is_for_editors_of_the_answer_and_measures_the_aspect_names(wo
     # A figure with nothing to count is not attached.
     from commonroom.learning.models import Submission
 
+    from commonroom.quizzes.models import Attempt
+
     Submission.objects.filter(institution=world.institutions["a1"]).delete()
+    Attempt.objects.filter(institution=world.institutions["a1"]).update(submitted_at=None)
     with pytest.raises(ValidationError, match="nothing to count"):
         evidence.evidence_attach(actor=world.actor("a1.head"), answer=_answer(world, "4b-1"), measure="online_assessments")
     # A completed review no longer changes.
