@@ -24,7 +24,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
             # also parents reach their children from the home page.)
             first = min(actor.institutions_where(*INSTITUTION_ROLES))
             items.append((_("Inbox"), reverse("messaging:inbox", args=[first])))
-        elif not actor.role_rows and actor.cared_for_learner_ids:
+        elif actor.cared_for_learner_ids:  # a parent, or a parent who is also a governor or an officer
             items.append((_("Your children"), reverse("family:children")))
             items.append((_("Messages"), reverse("messaging:home")))
 
@@ -49,7 +49,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Calendar"), reverse("calendar:week")))
         if actor.institutions_where(Role.HEAD, Role.LEADER, Role.SENCO, Role.TEACHER):  # resources.policies.BANK_ROLES
             items.append((_("Resources"), reverse("resources:search")))
-        if actor.institutions_where(Role.HEAD, Role.LEADER) or actor.authorities_where(Role.LA_OFFICER):
+        if actor.institutions_where(Role.HEAD, Role.LEADER, Role.GOVERNOR) or actor.authorities_where(
+                Role.LA_OFFICER, Role.ASSESSOR):
             items.append((_("Self-review"), reverse("selfreview:reviews")))
         if actor.is_platform_admin:
             items.append((_("Manage"), reverse("organisations:manage")))

@@ -135,3 +135,18 @@ def test_form_tutor_is_a_dash_when_the_form_has_staff_but_no_tutor(client, world
     client.force_login(world.users["b1.learnerA1"])
     page = client.get("/").content.decode()
     assert f"{world.groups['b1.formA'].name} (tutor: –)" in page
+
+
+def test_governors_and_assessors_reach_self_review_and_parent_governors_keep_their_children(client, world) -> None:
+    import datetime
+
+    from commonroom.authz.models import Role, RoleAssignment
+
+    for persona in ("a1.governor", "la1.assessor"):
+        client.force_login(world.users[persona])
+        assert 'href="/self-review/"' in client.get("/").content.decode(), persona
+    RoleAssignment.objects.create(person=world.people["parent.a1"], role=Role.GOVERNOR,
+                                  institution=world.institutions["a1"], start_date=datetime.date(2020, 1, 1))
+    client.force_login(world.users["parent.a1"])
+    page = client.get("/").content.decode()
+    assert 'href="/children/"' in page and 'href="/self-review/"' in page
