@@ -40,6 +40,12 @@ class CalendarItemOut(Schema):
 def my_calendar(request: HttpRequest, query: Query[CalendarQuery]) -> list[dict[str, Any]]:
     """Homework due, lessons, school events, term dates and holidays from ``start`` to ``end`` for you (a learner:
     your classes' homework with your hand-in's status; a teacher: your classes' homework with how many handed in)."""
+    from commonroom.calendar.views import EARLIEST, LATEST
+
+    for name in ("start", "end"):
+        given = getattr(query, name)
+        if given is not None and not EARLIEST <= given <= LATEST:
+            raise ValidationError({name: [f"Give a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}."]})
     start = query.start or selectors.monday_of(timezone.localdate())
     end = query.end or start + datetime.timedelta(days=6)
     if end < start:

@@ -14,7 +14,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema
+from pydantic import field_validator
 
 from commonroom.authz.actor import actor_for
 from commonroom.authz.api import NotFound, get_for
@@ -103,6 +105,14 @@ class QuizIn(Schema):
                                     description="Questions asked every time, in order")
     pool_tags: list[str] = Field(default_factory=list, max_length=20)
     pool_size: int = Field(0, ge=0, le=services.MAX_QUESTIONS, description="How many to draw at random from the pool")
+
+    @field_validator("opens_at", "closes_at")
+    @classmethod
+    def _aware(cls, value: datetime.datetime | None) -> datetime.datetime | None:
+        """A time without an offset is the school's local time (as typed on the page)."""
+        if value is not None and timezone.is_naive(value):
+            return timezone.make_aware(value)
+        return value
 
 
 class QuizOut(Schema):
@@ -226,7 +236,7 @@ def submit_attempt(request: HttpRequest, payload: SubmitIn, attempt_id: int = id
     attempt = get_for(actor, Attempt, attempt_id, "answer")
     responses: dict[int, Any] = {}
     for key, value in list(payload.answers.items())[:services.MAX_QUESTIONS * 2]:
-        if not key.isdigit():
+        if not (key.isascii() and key.isdigit() and len(key) <= 4):
             raise ValidationError({"answers": [f"{key[:20]!r} is not a question position."]})
         responses[int(key)] = value
     services.attempt_submit(actor=actor, attempt=attempt, token=payload.token, responses=responses)

@@ -271,7 +271,7 @@ class QuizForm(forms.Form):
         for n, q in enumerate(self.bank):
             if str(q.pk) in self.data.getlist("questions"):  # type: ignore[attr-defined]
                 raw = self.data.get(f"order_{q.pk}", "")
-                ids.append((int(raw) if raw.isdigit() else 1000 + n, n, q.pk))
+                ids.append((int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else 1000 + n, n, q.pk))
         return [pk for _p, _n, pk in sorted(ids)]
 
     def _at(self, date: datetime.date | None, time: datetime.time | None, field: str) -> datetime.datetime | None:

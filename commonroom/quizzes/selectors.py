@@ -268,3 +268,17 @@ def _barred(actor: Actor) -> list[int]:
 
 def now() -> Any:
     return timezone.now()
+
+
+def questions_for_quiz_form(actor: Actor, group: Group, quiz: Quiz | None, *, limit: int = 300) -> list[Question]:
+    """The questions the quiz form offers: those already on the quiz (whoever's they are: the quiz is the
+    group's, managed by this actor), then the most recently changed ones this actor may use."""
+    from commonroom.authz.api import require
+
+    require(actor, "manage_quizzes", group)
+    on_quiz = list(Question.objects.filter(pk__in=QuizQuestion.objects.filter(quiz=quiz).values("question_id"))
+                   .select_related("owner")) if quiz else []
+    seen = {q.pk for q in on_quiz}
+    recent = [q for q in visible(actor, Question).select_related("owner").order_by("-updated_at", "pk")[:limit]
+              if q.pk not in seen]
+    return on_quiz + recent

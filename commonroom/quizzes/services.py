@@ -177,6 +177,8 @@ def quiz_save(*, actor: Actor, group: Group, title: str, instructions: str = "",
     if len(ids) > MAX_QUESTIONS:
         errors["question_ids"] = [_("A quiz holds at most %(n)s questions.") % {"n": MAX_QUESTIONS}]
     usable = set(visible(actor, Question).filter(pk__in=ids).values_list("pk", flat=True))
+    if quiz is not None:  # questions already on the quiz stay, even a co-teacher's private ones
+        usable |= set(QuizQuestion.objects.filter(quiz=quiz, question_id__in=ids).values_list("question_id", flat=True))
     missing = [str(pk) for pk in ids if pk not in usable]
     if missing:
         errors["question_ids"] = [_("These questions are not in your bank or shared with you: %(ids)s.")

@@ -88,6 +88,6 @@ def read_response(item: Shown, post: QueryDict) -> Any:
         if not any(raw):
             return None
         # A blank or repeated place is kept as given: the order is then simply wrong, never an error.
-        places = [(int(v) if v.isdigit() else 999, n, row["id"]) for n, (v, row) in enumerate(zip(raw, item.rows, strict=True))]
+        places = [(int(v) if v.isascii() and v.isdigit() and len(v) <= 4 else 999, n, row["id"]) for n, (v, row) in enumerate(zip(raw, item.rows, strict=True))]
         return [i for _p, _n, i in sorted(places)]
     return None

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commonroom.authz.actor import actor_for
-from commonroom.authz.api import NotFound, get_for, visible
+from commonroom.authz.api import NotFound, get_for
 from commonroom.common.views import apply_service_errors
 from commonroom.people.models import Group
 from commonroom.quizzes import selectors, services
@@ -114,7 +114,7 @@ def group_quizzes(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _quiz_form(request: HttpRequest, group: Group, quiz: Quiz | None) -> HttpResponse:
     actor = actor_for(request)
-    bank = list(visible(actor, Question).select_related("owner").order_by("-updated_at", "pk")[:300])
+    bank = selectors.questions_for_quiz_form(actor, group, quiz)
     chosen = list(QuizQuestion.objects.filter(quiz=quiz).order_by("position").values_list("question_id", flat=True)) if quiz else []
     form = QuizForm(request.POST or None, bank=bank, chosen=chosen, initial=QuizForm.initial_for(quiz) if quiz else None)
     if request.method == "POST" and form.is_valid():

@@ -184,6 +184,8 @@ def test_the_api_answers_for_the_signed_in_person(client, world):
     assert client.get(f"/api/v1/calendar?start={start}&end={start - datetime.timedelta(days=1)}").status_code == 422
     assert client.get(f"/api/v1/calendar?start={start}&end={start + datetime.timedelta(days=62)}").status_code == 422
     assert client.get("/api/v1/calendar?start=nonsense").status_code == 422
+    for far in ("start=9999-12-31", "start=0001-01-01", "start=2026-01-01&end=9999-12-31"):
+        assert client.get(f"/api/v1/calendar?{far}").status_code == 422, far
     assert client.get("/api/v1/calendar").status_code == 200
 
 

@@ -359,3 +359,27 @@ def test_query_counts_are_pinned(world, django_assert_max_num_queries):
         assert learner.get("/quizzes/").status_code == 200
     with django_assert_max_num_queries(15):
         assert teacher.get("/api/v1/questions").status_code == 200
+
+
+def test_editing_a_quiz_keeps_its_questions_beyond_the_forms_recent_list(world):
+    teacher = world.actor("a1.teacher")
+    maths = world.groups["a1.maths"]
+    q1, q2 = question_named(world, "a1.everyone"), question_named(world, "a1.authority")
+    quiz = services.quiz_save(actor=teacher, group=maths, title="Kept", question_ids=[q1.pk, q2.pk])
+    # Even when none of the recent questions is offered, the quiz's own are (first, in their order).
+    offered = selectors.questions_for_quiz_form(teacher, maths, quiz, limit=0)
+    assert [q.pk for q in offered] == [q1.pk, q2.pk]
+    client = _client(world, "a1.teacher")
+    page = client.get(f"/quizzes/{quiz.pk}/edit/")
+    assert page.status_code == 200 and f'value="{q1.pk}"' in page.content.decode()
+
+
+def test_api_quiz_times_without_an_offset_are_local(world):
+    client = _client(world, "a1.teacher")
+    q1 = question_named(world, "a1.everyone")
+    response = client.post(f"/api/v1/groups/{world.groups['a1.maths'].pk}/quizzes", {
+        "title": "Mixed", "mode": "test", "question_ids": [q1.pk], "opens_at": "2030-12-01T10:00:00",
+        "closes_at": "2030-12-02T10:00:00Z"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    quiz = Quiz.objects.get(title="Mixed")
+    assert timezone.is_aware(quiz.opens_at) and quiz.opens_at < quiz.closes_at
