@@ -197,6 +197,7 @@ def post_delete(*, actor: Actor, post: Post) -> bool:
     _check_changeable(actor, post)
     with transaction.atomic():
         if post.is_question:
+            Thread.objects.select_for_update().filter(pk=post.thread_id).first()  # an answer being added waits
             if Post.objects.filter(thread_id=post.thread_id, is_question=False).exists():
                 raise ValidationError({"body": [_("Someone has answered: the question stays. Ask a teacher to hide it.")]})
             audit.record(actor, "wall.deleted", post.thread, institution_id=post.institution_id,
@@ -281,6 +282,9 @@ def report_resolve(*, actor: Actor, report: Report, outcome: str, reason: str = 
     if report.outcome != Report.Outcome.OPEN:
         raise ValidationError({"outcome": [_("This report has already been resolved.")]})
     with transaction.atomic():
+        locked = Report.objects.select_for_update().filter(pk=report.pk).values_list("outcome", flat=True).first()
+        if locked != Report.Outcome.OPEN:  # another teacher resolved it a moment ago
+            raise ValidationError({"outcome": [_("This report has already been resolved.")]})
         if outcome == Report.Outcome.HIDDEN and not report.post.hidden:
             post_moderate(actor=actor, post=report.post, action="hide", reason=_reason(reason, required=False) or report.reason)
         now = timezone.now()

@@ -124,7 +124,6 @@ def test_teachers_setting_work_counts_teacher_weeks(world) -> None:  # type: ign
 
 def test_online_assessments_count_hand_ins_online_and_take_other_sources(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from commonroom.learning.models import Assignment, Submission
-
     from commonroom.quizzes.models import Attempt
 
     a1, day = world.institutions["a1"], today()
@@ -236,7 +235,6 @@ def test_attaching_is_for_editors_of_the_answer_and_measures_the_aspect_names(wo
         evidence.evidence_attach(actor=world.actor("a1.head"), answer=answer, measure="registers_on_time")
     # A figure with nothing to count is not attached.
     from commonroom.learning.models import Submission
-
     from commonroom.quizzes.models import Attempt
 
     Submission.objects.filter(institution=world.institutions["a1"]).delete()
