@@ -39,7 +39,7 @@ PERSONAS = sorted(
     [f"{inst}.{role}" for inst in INSTITUTIONS for role in (*WHOLE_INSTITUTION_STAFF, *GROUP_STAFF)]
     + LEARNER_KEYS
     + list(CHILDREN)
-    + ["la1.officer", "la2.officer", "platform.admin", "nobody", "anonymous"]
+    + ["la1.officer", "la2.officer", "platform.admin", "nobody", "anonymous", "a1.governor", "la1.assessor"]
 )
 GROUP_KEYS = [f"{inst}.{group}" for inst in INSTITUTIONS for group in ("year10", "formA", "formB", "maths", "art")]
 
