@@ -33,6 +33,7 @@ from commonroom.records.assessment_api import router as assessment_router
 from commonroom.resources.api import router as resources_router
 from commonroom.selfreview.api import router as selfreview_router
 from commonroom.selfreview.api_charter import router as selfreview_charter_router
+from commonroom.selfreview.api_files import router as selfreview_files_router
 from commonroom.selfreview.api_plans import router as selfreview_plans_router
 from commonroom.wall.api import router as wall_router
 
@@ -100,3 +101,4 @@ api.add_router("", wall_router)
 api.add_router("", calendar_router)
 api.add_router("", selfreview_plans_router)
 api.add_router("", selfreview_charter_router)
+api.add_router("", selfreview_files_router)

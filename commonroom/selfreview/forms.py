@@ -52,3 +52,9 @@ class AnswerForm(forms.Form):
 
 def evidence_text(items: list[dict[str, str]]) -> str:
     return "\n".join(item.get("url") or item.get("text") or "" for item in items if item.get("kind") != "measure")
+
+
+class EvidenceFileForm(forms.Form):
+    file = forms.FileField(label=_("Add a file as evidence"), required=False,
+                           help_text=_("PDF, an image, a Word, Excel, PowerPoint or OpenDocument file, or plain text; "
+                                       "up to 10 MB."))

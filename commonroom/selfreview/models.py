@@ -146,6 +146,36 @@ class AspectAnswer(InstitutionOwned):
         indexes = [models.Index(fields=("institution", "review", "element"), name="selfreview_answer_element")]
 
 
+
+def evidence_file_path(instance: EvidenceFile, filename: str) -> str:
+    # A random stored name: the uploaded name is kept in ``file_name`` and only ever sent as an attachment.
+    import uuid
+
+    return f"selfreview/evidence/{instance.institution_id}/{uuid.uuid4().hex}"
+
+
+class EvidenceFile(InstitutionOwned):
+    """A file attached as evidence to one aspect's answer (checked by its content on upload). Files of a
+    completed review are kept and read, never changed."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="evidence_files")
+    aspect = models.ForeignKey(Aspect, on_delete=models.PROTECT, related_name="+")
+    answer = models.ForeignKey(AspectAnswer, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=evidence_file_path, max_length=200)
+    file_name = models.CharField(max_length=150)
+    file_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("uploaded_at", "pk")
+        indexes = [models.Index(fields=("institution", "review", "aspect"), name="selfreview_evfile_aspect")]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
 # --- The Charter (stages recorded with who confirmed them) -------------------------------------
 
 

@@ -43,7 +43,15 @@ def _radar(elements: list[ElementSummary], earlier: dict[int, float | None] | No
     return drawing
 
 
-def render_result_pdf(data: ReviewView, history: list[HistoryRow], previous: dict[int, float | None] | None) -> bytes:
+def _notes(notes: str, files: list[Any]) -> str:
+    text = notes[:600]
+    if files:
+        text += ("\n" if text else "") + "Files: " + ", ".join(f.file_name for f in files)
+    return text
+
+
+def render_result_pdf(data: ReviewView, history: list[HistoryRow], previous: dict[int, float | None] | None,
+                      files: dict[int, list[Any]] | None = None) -> bytes:
     fonts = load_fonts()
     body = ParagraphStyle("body", fontName=fonts.font("regular"), fontSize=9.5, leading=12)
     head = ParagraphStyle("head", parent=body, fontName=fonts.font("bold"), fontSize=16, leading=20, spaceAfter=6)
@@ -90,7 +98,7 @@ def render_result_pdf(data: ReviewView, history: list[HistoryRow], previous: dic
     for element in data.elements:
         for line in element.rows:
             aspects.append([p(f"{line.aspect.code} {line.aspect.title}"), p(line.level or "–"), p(line.aspect.threshold),
-                            p((line.answer.notes if line.answer else "")[:600])])
+                            p(_notes(line.answer.notes if line.answer else "", (files or {}).get(line.aspect.pk, [])))])
     story += [p("Every aspect", sub), Table(aspects, colWidths=[65 * mm, 15 * mm, 18 * mm, 77 * mm], repeatRows=1,
                                             style=table_style)]
     buffer = io.BytesIO()

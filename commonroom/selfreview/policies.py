@@ -13,9 +13,13 @@
   and assessors read its stage and history. Leaders record the commitment and ask for recognition;
   an officer of the authority confirms recognition with the adviser's reference; an assessor of the
   authority records the ICT Mark visit and its outcome (and the Excellence stage).
+- A file attached as evidence to an answer is read by whoever may read the review, and removed by whoever
+  may change the answer (so only while the review is in progress).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.db.models import Q
 
@@ -24,7 +28,7 @@ from commonroom.authz.models import INSTITUTION_ROLES, ROLE_MANAGERS, Role
 from commonroom.authz.registry import register
 from commonroom.authz.rules import EVERYTHING, NOTHING, Predicate
 from commonroom.organisations.models import Institution
-from commonroom.selfreview.models import AspectAnswer, ElementAssignment, Framework, Review
+from commonroom.selfreview.models import AspectAnswer, ElementAssignment, EvidenceFile, Framework, Review
 
 REVIEW_LEADERS = ROLE_MANAGERS  # the head and senior leaders
 
@@ -156,5 +160,32 @@ register(
     edit=in_progress & leads_reviews_institution,
 )
 register(AspectAnswer, change=answer_in_progress & (leads_answers_institution | assigned_the_element))
+
+
+def _readable_reviews(actor: Actor) -> Q:
+    from commonroom.authz.api import visible
+
+    return Q(review_id__in=visible(actor, Review).values("pk"))
+
+
+def _changeable_answers(actor: Actor) -> Q:
+    from commonroom.authz.api import visible
+
+    return Q(answer_id__in=visible(actor, AspectAnswer, "change").values("pk"))
+
+
+def _may(action: str, attr: str) -> Callable[[Actor, EvidenceFile], bool]:
+    def check(actor: Actor, obj: EvidenceFile) -> bool:
+        from commonroom.authz.api import can
+
+        return can(actor, action, getattr(obj, attr))
+
+    return check
+
+
+file_review_readable = Predicate("may read the file's review", _may("view", "review"), _readable_reviews)
+file_answer_changeable = Predicate("may change the answer the file is attached to", _may("change", "answer"),
+                                   _changeable_answers)
+register(EvidenceFile, view=file_review_readable, remove=file_answer_changeable)
 
 from commonroom.selfreview import policies_plans  # noqa: E402,F401  (benchmarks, action plans, the authority view)

@@ -14,6 +14,9 @@ Two personas whose roles this app introduced:
     la1.assessor   an ICT Mark assessor for la1 (records visits to a1 and a2; reads their Charter)
 
 The Charter: a1 is Committed (recorded by a1.head 400 days ago); nobody else has a record.
+
+Files as evidence: each of the three reviews has one text file (``plan.txt``) on aspect 2a-1, uploaded by
+the institution's head.
 """
 
 from __future__ import annotations
@@ -29,6 +32,28 @@ def review_named(world: Any, name: str) -> Any:
 
     inst, _, which = name.partition(".")
     return Review.objects.get(institution=world.institutions[inst], title=f"World {which}")
+
+
+def evidence_file_named(world: Any, name: str) -> Any:
+    """The file on aspect 2a-1 of the review ``name`` (``a1.current``, ``a1.finished``, ``b1.current``)."""
+    from commonroom.selfreview.models import EvidenceFile
+
+    return EvidenceFile.objects.get(review=review_named(world, name), aspect__code="2a-1")
+
+
+def _add_files(world: Any) -> None:
+    from django.core.files.base import ContentFile
+
+    from commonroom.selfreview.models import AspectAnswer, EvidenceFile
+
+    for name in ("a1.current", "a1.finished", "b1.current"):
+        review = review_named(world, name)
+        answer = AspectAnswer.objects.get(review=review, aspect__code="2a-1")
+        item = EvidenceFile(institution_id=review.institution_id, review=review, aspect_id=answer.aspect_id, answer=answer,
+                            file_name="plan.txt", file_type="text/plain", size=12,
+                            uploaded_by=world.people[f"{name.split('.')[0]}.head"])
+        item.file.save("evidence", ContentFile(b"Our plan.\n\n"), save=False)
+        item.save()
 
 
 def extend(world: Any) -> None:
@@ -76,6 +101,8 @@ def extend(world: Any) -> None:
     b1 = review_start(actor=world.actor("b1.head"), institution=world.institutions["b1"], framework=schools, title="World current",
                       started_on=today() - datetime.timedelta(days=10))
     element_assign(actor=world.actor("b1.head"), review=b1, element=elements[3], person=world.people["b1.teacher"])
+
+    _add_files(world)
 
     from commonroom.selfreview.testing_world_plans import extend_plans
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commonroom.selfreview import views, views_charter
+from commonroom.selfreview import views, views_charter, views_files
 
 app_name = "selfreview"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("self-review/reviews/<int:pk>/aspects/<int:aspect_pk>/evidence/", views_charter.evidence_attach, name="evidence_attach"),
     path("self-review/reviews/<int:pk>/aspects/<int:aspect_pk>/evidence/remove/", views_charter.evidence_remove,
          name="evidence_remove"),
+    path("self-review/reviews/<int:pk>/aspects/<int:aspect_pk>/files/", views_files.file_upload, name="evidence_file_upload"),
+    path("self-review/evidence-files/<int:pk>/", views_files.file_download, name="evidence_file"),
+    path("self-review/evidence-files/<int:pk>/remove/", views_files.file_remove, name="evidence_file_remove"),
     path("self-review/charter/", views_charter.charter_list, name="charter_list"),
     path("self-review/institutions/<int:pk>/charter/", views_charter.charter_page, name="charter"),
     path("self-review/institutions/<int:pk>/charter/history/", views_charter.charter_history, name="charter_history"),

@@ -131,13 +131,26 @@ def aspect(request: HttpRequest, pk: int, aspect_pk: int) -> HttpResponse:
             if request.POST.get("next") == "review":
                 return redirect("selfreview:review", pk=review_obj.pk)
             return redirect(reverse("selfreview:review", args=[review_obj.pk]) + f"#element-{answer.element.number}")
-    from commonroom.selfreview import evidence
+    return render_aspect(request, actor, review_obj, answer, editable, form=form, conflict=conflict)
 
+
+def render_aspect(request: HttpRequest, actor: Any, review_obj: Any, answer: Any, editable: bool, *, form: Any = None,
+                  conflict: Any = None, file_form: Any = None, status: int = 200) -> HttpResponse:
+    """The aspect page: the answer (a form to editors), platform evidence and files."""
+    from commonroom.selfreview import evidence, evidence_files
+    from commonroom.selfreview.forms import EvidenceFileForm
+
+    if form is None:
+        form = AnswerForm(initial={"level": answer.level, "notes": answer.notes, "evidence": evidence_text(answer.evidence),
+                                   "seen_version": answer.version}, aspect=answer.aspect, scale=review_obj.framework.scale)
     return render(request, "selfreview/aspect.html", {"review": review_obj, "answer": answer, "form": form,
-                                                     "editable": editable, "conflict": conflict, "scale": scale,
+                                                     "editable": editable, "conflict": conflict,
+                                                     "scale": review_obj.framework.scale,
                                                      "can_plan": can(actor, "plan_actions", answer.review.institution),
                                                      "offers": evidence.offered(actor, answer) if editable else [],
-                                                     "snapshots": evidence.snapshots(answer)})
+                                                     "snapshots": evidence.snapshots(answer),
+                                                     "files": evidence_files.files_for(answer),
+                                                     "file_form": file_form or EvidenceFileForm()}, status=status)
 
 
 @login_required
@@ -173,8 +186,12 @@ def _result_context(request: HttpRequest, pk: int) -> dict:  # type: ignore[type
     for n in numbers:
         before, now = first.get(n), current.get(n)
         travelled[n] = round(before - now, 1) if before is not None and now is not None else None
+    from commonroom.selfreview.evidence_files import files_by_aspect
+
+    found = files_by_aspect(data.review)
+    file_rows = [(row.aspect, found[row.aspect.pk]) for e in data.elements for row in e.rows if row.aspect.pk in found]
     return {"data": data, "history": history, "radar": selectors.radar(data.elements, previous), "numbers": numbers,
-            "travelled": travelled, "previous": earlier[-1] if earlier else None}
+            "travelled": travelled, "previous": earlier[-1] if earlier else None, "file_rows": file_rows, "files": found}
 
 
 @login_required
@@ -189,7 +206,7 @@ def result_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = _result_context(request, pk)
     data = context["data"]
     previous = context["previous"].by_element if context["previous"] else None
-    response = HttpResponse(render_result_pdf(data, context["history"], previous), content_type="application/pdf")
+    response = HttpResponse(render_result_pdf(data, context["history"], previous, context["files"]), content_type="application/pdf")
     name = slugify(f"{data.review.institution.name} {data.review.title}") or "review"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
@@ -197,18 +214,22 @@ def result_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def result_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    from commonroom.selfreview.evidence_files import files_by_aspect
+
     data = selectors.review_view(actor_for(request), pk)
+    files = files_by_aspect(data.review)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = slugify(f"{data.review.institution.name} {data.review.title}") or "review"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     writer = csv.writer(response)
     writer.writerow(["element", "element_name", "strand", "strand_name", "aspect", "aspect_title", "level", "threshold",
-                     "at_threshold", "notes", "evidence"])
+                     "at_threshold", "notes", "evidence", "files"])
     for element in data.elements:
         for strand in element.strands:
             for row in strand.rows:
                 writer.writerow([element.element.number, element.element.name, strand.strand.code, strand.strand.name,
                                  row.aspect.code, row.aspect.title, row.level or "", row.aspect.threshold,
                                  "yes" if row.met else "no", _safe(row.answer.notes if row.answer else ""),
-                                 _safe(" | ".join(i.get("url") or i.get("text") or "" for i in (row.answer.evidence if row.answer else [])))])
+                                 _safe(" | ".join(i.get("url") or i.get("text") or "" for i in (row.answer.evidence if row.answer else []))),
+                                 _safe(" | ".join(f.file_name for f in files.get(row.aspect.pk, [])))])
     return response

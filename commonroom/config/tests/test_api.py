@@ -127,6 +127,10 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/self-review/institutions/{institution_id}/charter/recognition"),
     ("post", "/api/v1/self-review/institutions/{institution_id}/charter/confirm"),
     ("post", "/api/v1/self-review/institutions/{institution_id}/charter/visits"),
+    ("get", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}/files"),
+    ("post", "/api/v1/self-review/reviews/{self_review_id}/answers/{framework_aspect_id}/files"),
+    ("get", "/api/v1/self-review/evidence-files/{evidence_file_id}"),
+    ("delete", "/api/v1/self-review/evidence-files/{evidence_file_id}"),
     # The parent portal: the child page, events, the calendar feed
     ("get", "/api/v1/children"),
     ("get", "/api/v1/children/{learner_id}"),

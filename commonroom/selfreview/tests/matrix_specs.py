@@ -244,4 +244,44 @@ def contract_path_values(world: Any) -> dict[str, list[int]]:
     missing = 2**31 - 1
     return {"self_review_action_id": [_action(world, "a1.action"), missing],
             "self_review_target_id": [_target(world, "la1.target"), missing],
-            "self_review_authority_id": [_authority(world, "la1"), missing]}
+            "self_review_authority_id": [_authority(world, "la1"), missing],
+            "evidence_file_id": [_evidence_file(world, "a1.current"), _evidence_file(world, "a1.finished"), missing]}
+
+
+# --- Files as evidence (aspect 2a-1 of each review holds one file: testing_world.py) -------------------
+
+
+def _evidence_file(world: Any, target: str) -> int:
+    from commonroom.selfreview.testing_world import evidence_file_named
+
+    return int(evidence_file_named(world, target).pk)
+
+
+PAGE_SPECS |= {
+    # POST without a file: editors get the aspect page back with the error at the field (200), others 404
+    "selfreview:evidence_file_upload": Spec(
+        lambda w, t: f"/self-review/reviews/{_review(w, t)}/aspects/{_aspect(w, t)}/files/",
+        oracle.may_answer_element_2, REVIEWS, method="post"),
+    "selfreview:evidence_file": Spec(lambda w, t: f"/self-review/evidence-files/{_evidence_file(w, t)}/",
+                                     oracle.may_view_review, REVIEWS),
+    "selfreview:evidence_file_remove": Spec(lambda w, t: f"/self-review/evidence-files/{_evidence_file(w, t)}/remove/",
+                                            oracle.may_answer_element_2, REVIEWS, method="post", ok=(302,)),
+}
+
+API_SPECS |= {
+    ("get", f"{_ROOT}/reviews/{{self_review_id}}/answers/{{framework_aspect_id}}/files"): Spec(
+        lambda w, t: "", oracle.may_view_review, REVIEWS),
+    # The matrix sends JSON, so no file: editors reach the operation and are told to send one (422)
+    ("post", f"{_ROOT}/reviews/{{self_review_id}}/answers/{{framework_aspect_id}}/files"): Spec(
+        lambda w, t: "", oracle.may_answer_element_2, REVIEWS, ok=(422,), body=lambda w, t: {}),
+    ("get", f"{_ROOT}/evidence-files/{{evidence_file_id}}"): Spec(lambda w, t: "", oracle.may_view_review, REVIEWS),
+    ("delete", f"{_ROOT}/evidence-files/{{evidence_file_id}}"): Spec(lambda w, t: "", oracle.may_answer_element_2, REVIEWS,
+                                                                    ok=(204,)),
+}
+
+PLACEHOLDERS["{evidence_file_id}"] = _evidence_file
+
+CONTRACT_BODIES |= {
+    ("post", f"{_ROOT}/reviews/{{self_review_id}}/answers/{{framework_aspect_id}}/files"): {},
+}
+
