@@ -520,8 +520,16 @@ def authority_view(actor: Actor, authority_pk: int, slug: str | None = None) -> 
                                             reviewed=reviewed))
 
     this_year = academic_year_of(on)
+    before: dict[int, ReviewFigures] = {}  # each institution's latest review before this academic year
+    for review in reviews:
+        if review.slug == slug and academic_year_of(review.completed_on) < this_year:
+            earlier = before.get(review.institution_id)
+            if earlier is None or review.completed_on > earlier.completed_on:
+                before[review.institution_id] = review
+    # Reached this year: at the threshold in every element now, and not already there before the year began.
     reached = [row for row in rows if row.latest is not None and academic_year_of(row.latest.completed_on) == this_year
-               and row.latest.all_at_threshold(numbers)]
+               and row.latest.all_at_threshold(numbers)
+               and not (row.institution.pk in before and before[row.institution.pk].all_at_threshold(numbers))]
 
     per_year: dict[int, dict[int, ReviewFigures]] = defaultdict(dict)
     for review in reviews:

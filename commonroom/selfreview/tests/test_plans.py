@@ -238,6 +238,11 @@ def test_the_authority_view(world, client) -> None:  # type: ignore[no-untyped-d
     assert by_year[selectors_plans.academic_year_of(today() - datetime.timedelta(days=3 * 365))][1] == 0
     targets = {row.target.title: (row.eligible, row.at_threshold, row.share, row.status) for row in data.targets}
     assert targets == {"World target": (4, 1, 25.0, "not yet met"), "Every secondary": (2, 1, 50.0, "missed")}
+    # An institution already at the threshold before this year did not reach it this year.
+    x3 = _institutions(world, 1, "primary", "la2", "Gamma")[0]
+    _reviews(world, [(x3, today() - datetime.timedelta(days=2 * 365), 1), (x3, today(), 1)])
+    data = selectors_plans.authority_view(world.actor("la2.officer"), world.authorities["la2"].pk)
+    assert [row.institution for row in data.reached_this_year] == [x1]
 
     client.force_login(world.users["la2.officer"])
     page = client.get(f"/self-review/authorities/{world.authorities['la2'].pk}/")
