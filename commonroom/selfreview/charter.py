@@ -183,11 +183,17 @@ class CharterStatus:
 
     @property
     def may_record_mark(self) -> bool:
-        return _rank(self.stage) >= 2 and self.check is not None and self.check.all_met
+        """Every element at the threshold in a review completed within the last year (not an old one)."""
+        return _rank(self.stage) >= 2 and self.check is not None and self.check.all_met and _recent(self.review, self.on)
 
     @property
     def may_record_excellence(self) -> bool:
         return self.mark is not None and self.eligible == CharterStage.EXCELLENCE
+
+
+def _recent(review: Review | None, day: datetime.date) -> bool:
+    return review is not None and review.completed_on is not None \
+        and (day - review.completed_on).days <= EXCELLENCE_REVIEW_DAYS
 
 
 def charter_status(institution_id: int, on: datetime.date | None = None) -> CharterStatus:
@@ -218,10 +224,12 @@ def charter_status(institution_id: int, on: datetime.date | None = None) -> Char
                 below = [str(e.number) for e in check.elements if not e.at_threshold]
                 reasons.append(_("The ICT Mark needs every element at the threshold; still below: %(list)s.")
                                % {"list": ", ".join(below)})
+            elif _rank(stage) >= 2 and not _recent(review, day):
+                reasons.append(_("The ICT Mark needs a review completed within the last year: complete a new one "
+                                 "before the assessor's visit."))
             elif _rank(stage) >= 2:
                 eligible = CharterStage.ICT_MARK
-                recent = review is not None and review.completed_on is not None \
-                    and (day - review.completed_on).days <= EXCELLENCE_REVIEW_DAYS
+                recent = _recent(review, day)
                 if mark is None:
                     reasons.append(_("Excellence needs the ICT Mark in force."))
                 elif not recent:

@@ -91,6 +91,20 @@ def _to_mark(world, visit: datetime.date, levels: dict[int, int] | None = None, 
                                           visit_date=visit, awarded=True, on=max(visit, today()))
 
 
+def test_the_ict_mark_needs_a_review_from_the_last_year(world) -> None:  # type: ignore[no-untyped-def]
+    a1 = world.institutions["a1"]
+    review = _complete(world, "a1.current", dict.fromkeys(range(1, 9), AT), days_ago=400)
+    Review.objects.filter(institution=a1).exclude(pk=review.pk).update(status=Review.Status.IN_PROGRESS, completed_on=None)
+    CharterRecord.objects.create(institution=a1, stage=CharterStage.RECOGNISED, review=review, recorded_by=world.people["la1.officer"],
+                                 recorded_on=today() - datetime.timedelta(days=3), adviser_reference="R1")
+    status = charter.charter_status(a1.pk)
+    assert not status.may_record_mark and status.eligible == CharterStage.RECOGNISED
+    assert any("within the last year" in reason for reason in status.reasons)
+    with pytest.raises(ValidationError):
+        charter_services.charter_visit(actor=world.actor("la1.assessor"), institution=a1, stage=CharterStage.ICT_MARK,
+                                       visit_date=today(), awarded=True)
+
+
 def test_the_ict_mark_lasts_three_years_then_lapses_to_recognised(world) -> None:  # type: ignore[no-untyped-def]
     a1 = world.institutions["a1"].pk
     visit = today() - datetime.timedelta(days=10)
