@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from commonroom.config.api import api
 from commonroom.testing import oracle
 from commonroom.testing.matrix import SIGNED_IN, Spec, app_spec_modules
-from commonroom.testing.world import World, build_world
+from commonroom.testing.world import World, build_world, load_world
 
 PERSONAS = sorted(
     [f"{inst}.{role}" for inst in ("a1", "b1") for role in ("head", "senco", "dsl", "office", "teacher", "teacher2", "tutor", "learnerA1", "learnerB1", "leaver")]
@@ -504,16 +504,14 @@ def _cases(specs):  # type: ignore[no-untyped-def]
                 yield pytest.param(key, target, persona, id=f"{key}|{target}|{persona}")
 
 
-@pytest.fixture
-def matrix_world(world):  # type: ignore[no-untyped-def]
-    from commonroom.identity.models import PersonalAccessToken
-    from commonroom.records.models import AttendanceMark
-
-    PersonalAccessToken.objects.create(user=world.users["a1.head"], name="matrix", lookup="matrix00", token_hash="0" * 64)
+def _prepare_matrix_rows(world: World) -> None:
+    """Rows the matrix needs beyond the persona world: a token, incidents, today's marks, and each app's own."""
     from django.utils import timezone
 
-    from commonroom.records.models import BehaviourCategory, Incident, IncidentLearner
+    from commonroom.identity.models import PersonalAccessToken
+    from commonroom.records.models import AttendanceMark, BehaviourCategory, Incident, IncidentLearner
 
+    PersonalAccessToken.objects.create(user=world.users["a1.head"], name="matrix", lookup="matrix00", token_hash="0" * 64)
     for inst in ("a1", "b1"):
         institution = world.institutions[inst]
         category = BehaviourCategory.objects.create(institution=institution, kind="incident", name="Matrix", points=1)
@@ -533,20 +531,57 @@ def matrix_world(world):  # type: ignore[no-untyped-def]
     for module in APP_SPECS:
         if hasattr(module, "prepare"):
             module.prepare(world)
-    return world
 
 
-def _client_for(client, world: World, persona: str):  # type: ignore[no-untyped-def]
-    if persona != "anonymous":
+@pytest.fixture(scope="module")
+def _matrix_module(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The matrix's rows and one signed-in session per persona, made once per module (per xdist worker).
+
+    They are made inside an outer transaction that is rolled back when the module ends. Each test's
+    own ``db`` transaction nests inside it as a savepoint, so whatever one request writes is undone
+    before the next, as with Django's ``TestCase.setUpTestData``.
+    """
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import Client
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = load_world()
+            _prepare_matrix_rows(world)
+            sessions = {}
+            for persona in PERSONAS:
+                if persona != "anonymous":
+                    signer = Client()
+                    signer.force_login(world.users[persona])
+                    sessions[persona] = signer.cookies[settings.SESSION_COOKIE_NAME].value
+            yield world, sessions
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _client_for(client, world: World, persona: str, sessions: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """The test client signed in as ``persona``: with its ready session if given, else by logging in."""
+    if persona == "anonymous":
+        return client
+    if sessions is not None:
+        from django.conf import settings
+
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[persona]
+    else:
         client.force_login(world.users[persona])
     return client
 
 
 @pytest.mark.parametrize(("name", "target", "persona"), list(_cases(PAGE_SPECS)))
-def test_page_matrix(client, matrix_world, name: str, target: str, persona: str) -> None:
+def test_page_matrix(client, _matrix_module, db, name: str, target: str, persona: str) -> None:
+    matrix_world, sessions = _matrix_module
     spec = PAGE_SPECS[name]
     url = spec.url(matrix_world, target)
-    response = getattr(_client_for(client, matrix_world, persona), spec.method)(url)
+    response = getattr(_client_for(client, matrix_world, persona, sessions), spec.method)(url)
     if persona == "anonymous" and not spec.public:
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
         return
@@ -557,13 +592,14 @@ def test_page_matrix(client, matrix_world, name: str, target: str, persona: str)
 
 
 @pytest.mark.parametrize(("name", "target", "persona"), list(_cases({f"{m} {p}": s for (m, p), s in API_SPECS.items()})))
-def test_api_matrix(client, matrix_world, name: str, target: str, persona: str) -> None:
+def test_api_matrix(client, _matrix_module, db, name: str, target: str, persona: str) -> None:
+    matrix_world, sessions = _matrix_module
     method, template = name.split(" ", 1)
     spec = API_SPECS[(method, template)]
     url = api_path(matrix_world, template, target)
     body = spec.body(matrix_world, target) if spec.body else {"name": "from matrix"}
     kwargs = {"data": body, "content_type": "application/json"} if method in ("post", "put") else {}
-    response = getattr(_client_for(client, matrix_world, persona), method)(url, **kwargs)
+    response = getattr(_client_for(client, matrix_world, persona, sessions), method)(url, **kwargs)
     if persona == "anonymous":
         assert response.status_code == 401, url
     elif spec.allowed(persona, target):
