@@ -175,8 +175,11 @@ def my_results(actor: Actor) -> list[Attempt]:
     """The signed-in learner's handed-in attempts (scores shown only where released)."""
     if actor.person_id is None:
         return []
-    return list(visible(actor, Attempt).filter(learner_id=actor.person_id, state=Attempt.State.SUBMITTED)
-                .select_related("quiz__group").order_by("-submitted_at")[:200])
+    attempts = list(visible(actor, Attempt).filter(learner_id=actor.person_id, state=Attempt.State.SUBMITTED)
+                    .select_related("quiz__group").order_by("-submitted_at")[:200])
+    for attempt in attempts:
+        attempt.released = services.feedback_released(attempt.quiz)  # type: ignore[attr-defined]
+    return attempts
 
 
 def learner_answers(actor: Actor, learner_id: int) -> list[AttemptAnswer]:

@@ -222,11 +222,23 @@ def is_open(quiz: Quiz, now: datetime.datetime | None = None) -> bool:
     return (quiz.opens_at is None or quiz.opens_at <= now) and (quiz.closes_at is None or now < quiz.closes_at)
 
 
+HAND_IN_GRACE = datetime.timedelta(minutes=5)
+"""How long after a quiz closes an attempt begun while it was open may still be handed in, so that a
+learner who presses "Hand in" as the clock passes the close keeps their answers. A test's feedback
+waits until the grace is over, so no answer is shown while a classmate may still hand in."""
+
+
+def hand_in_until(quiz: Quiz) -> datetime.datetime | None:
+    """The last moment an attempt at ``quiz`` may be handed in (None: no closing time)."""
+    return quiz.closes_at + HAND_IN_GRACE if quiz.closes_at is not None else None
+
+
 def feedback_released(quiz: Quiz, now: datetime.datetime | None = None) -> bool:
-    """Practice: straight away. Test: once the quiz has closed."""
+    """Practice: straight away. Test: once the quiz has closed and the hand-in grace is over."""
     if quiz.mode == Quiz.Mode.PRACTICE:
         return True
-    return quiz.closes_at is not None and (now or timezone.now()) >= quiz.closes_at
+    until = hand_in_until(quiz)
+    return until is not None and (now or timezone.now()) >= until
 
 
 def spec_fields(spec: QuestionSpec) -> dict[str, Any]:
@@ -307,9 +319,12 @@ def attempt_submit(*, actor: Actor, attempt: Attempt, token: str, responses: dic
             return locked
         quiz = locked.quiz
         now = timezone.now()
-        if quiz.closes_at is not None and now >= quiz.closes_at:
-            raise ValidationError(_("This quiz closed at %(time)s: answers can no longer be handed in.")
-                                  % {"time": timezone.localtime(quiz.closes_at).strftime("%d %B %Y %H:%M")})
+        until = hand_in_until(quiz)
+        if quiz.closes_at is not None and until is not None and now >= until:
+            raise ValidationError(_("This quiz closed at %(time)s and took hand-ins until %(until)s: answers can no "
+                                    "longer be handed in.")
+                                  % {"time": timezone.localtime(quiz.closes_at).strftime("%d %B %Y %H:%M"),
+                                     "until": timezone.localtime(until).strftime("%H:%M")})
         answers = list(AttemptAnswer.objects.filter(attempt=locked).order_by("position"))
         total = 0.0
         for answer in answers:

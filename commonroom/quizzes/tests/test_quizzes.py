@@ -210,14 +210,37 @@ def test_test_mode_hides_score_until_close(world):
     assert api["score"] is None and api["questions"][0]["correct"] is None
     # The teacher sees it at once.
     assert selectors.attempt_view(world.actor("a1.teacher"), attempt.pk).released
+    # Closed a minute ago: still hidden while others may hand in within the grace.
     Quiz.objects.filter(pk=quiz.pk).update(opens_at=timezone.now() - datetime.timedelta(days=2),
                                            closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert not selectors.attempt_view(actor, attempt.pk).released
+    Quiz.objects.filter(pk=quiz.pk).update(closes_at=timezone.now() - services.HAND_IN_GRACE
+                                           - datetime.timedelta(minutes=1))
     view = selectors.attempt_view(actor, attempt.pk)
     assert view.released and view.items[0].result is not None and view.items[0].result.correct
+    assert [a.released for a in selectors.my_results(actor) if a.pk == attempt.pk] == [True]
     # Closed: no new attempt.
     quiz.refresh_from_db()
     with pytest.raises(ValidationError):
         services.attempt_start(actor=world.actor("a1.learnerA2"), quiz=quiz)
+
+
+def test_an_attempt_begun_before_the_close_may_be_handed_in_within_the_grace(world):
+    """Pressing "Hand in" as the clock passes the close keeps the answers; after the grace nothing is stored."""
+    quiz = Quiz.objects.get(institution=world.institutions["a1"], title="Maths test")
+    first, second = world.actor("a1.learnerA1"), world.actor("a1.learnerA2")
+    late = services.attempt_start(actor=first, quiz=quiz)
+    too_late = services.attempt_start(actor=second, quiz=quiz)
+    Quiz.objects.filter(pk=quiz.pk).update(opens_at=timezone.now() - datetime.timedelta(days=2),
+                                           closes_at=timezone.now() - datetime.timedelta(minutes=2))
+    handed = services.attempt_submit(actor=first, attempt=late, token=str(late.token), responses={1: "0.75"})
+    assert handed.state == "submitted" and handed.score == 1
+    Quiz.objects.filter(pk=quiz.pk).update(closes_at=timezone.now() - services.HAND_IN_GRACE
+                                           - datetime.timedelta(seconds=1))
+    with pytest.raises(ValidationError, match="can no longer be handed in"):
+        services.attempt_submit(actor=second, attempt=too_late, token=str(too_late.token), responses={1: "0.75"})
+    too_late.refresh_from_db()
+    assert too_late.state == "started" and not too_late.answers.filter(response__isnull=False).exists()
 
 
 def test_random_draw_is_stored_per_attempt(world):
