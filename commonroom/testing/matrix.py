@@ -6,7 +6,8 @@
 - ``PAGE_SPECS``: URL name -> ``Spec``;
 - ``API_SPECS``: (method, path template) -> ``Spec``;
 - ``PLACEHOLDERS``: ``"{thing_id}"`` -> ``f(world, target) -> int``, to fill API path templates;
-- ``prepare(world)``: rows the matrix needs beyond the persona world (run inside each matrix test).
+- ``prepare(world)``: rows the matrix needs beyond the persona world (made once per module on each worker,
+  in a transaction rolled back at the end of the module; each case runs in a savepoint inside it).
 """
 
 from __future__ import annotations
