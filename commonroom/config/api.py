@@ -19,6 +19,7 @@ from commonroom.family.api import router as family_router
 from commonroom.identity.api import router as identity_router
 from commonroom.interop.api import router as interop_router
 from commonroom.learning.api import router as learning_router
+from commonroom.learning.api_sections import router as sections_router
 from commonroom.liaison.api import router as liaison_router
 from commonroom.messaging.api import router as messaging_router
 from commonroom.notifications.api import router as notifications_router
@@ -92,6 +93,7 @@ api.add_router("", notifications_router)
 api.add_router("", messaging_router)
 api.add_router("", liaison_router)
 api.add_router("", learning_router)
+api.add_router("", sections_router)
 api.add_router("", quizzes_router)
 api.add_router("", resources_router)
 api.add_router("", selfreview_router)

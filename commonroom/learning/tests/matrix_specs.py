@@ -165,6 +165,20 @@ API_SPECS = {
 
 PLACEHOLDERS = {"{space_id}": _space, "{assignment_id}": _assignment, "{submission_id}": _hand_in}
 
+# A space's sections over the API (learning/api_sections.py); {section_id} is filled by the resources specs.
+_SECTION_BODY = {"title": "Week 9", "body": "From the matrix", "links": [{"title": "BBC Bitesize", "url": "https://www.bbc.co.uk/bitesize"}]}
+API_SPECS |= {
+    ("post", "/api/v1/courses/{space_id}/sections"): Spec(lambda w, t: "", ol.may_manage_space, SPACES, ok=(201,),
+                                                          body=lambda w, t: _SECTION_BODY),
+    ("put", "/api/v1/course-sections/{section_id}"): Spec(lambda w, t: "", ol.may_manage_space, SPACES,
+                                                          body=lambda w, t: _SECTION_BODY),
+    ("delete", "/api/v1/course-sections/{section_id}"): Spec(lambda w, t: "", ol.may_manage_space, SPACES, ok=(204,)),
+}
+CONTRACT_BODIES = {
+    ("post", "/api/v1/courses/{space_id}/sections"): {"title": "Contract"},
+    ("put", "/api/v1/course-sections/{section_id}"): {"title": "Contract", "links": [{"url": "https://example.org/"}]},
+}
+
 
 def contract_path_values(world: World) -> dict[str, list[int]]:
     """For the OpenAPI contract test: a hand-in (a1.learnerA1's Fractions, given a feedback file) and a missing id."""
