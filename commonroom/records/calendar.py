@@ -41,3 +41,14 @@ def is_open(institution_id: int, day: datetime.date) -> bool:
 
     return is_school_day(institution_id, day) and not AttendanceMark.objects.filter(
         institution_id=institution_id, date=day, code=CLOSURE_CODE).exists()
+
+
+def closed_sessions(institution_id: int, start: datetime.date, end: datetime.date) -> set[tuple[datetime.date, str]]:
+    """(day, session) from ``start`` to ``end`` on which the school was closed: a planned whole-school
+    closure (#) was recorded for that session (``closure_record`` records it for every learner on roll;
+    one such mark is enough). One query."""
+    from commonroom.records.codes import CLOSURE_CODE
+    from commonroom.records.models import AttendanceMark
+
+    return set(AttendanceMark.objects.filter(institution_id=institution_id, date__gte=start, date__lte=end,
+                                             code=CLOSURE_CODE).order_by().values_list("date", "session").distinct())

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from commonroom.authz.actor import actor_for
+from commonroom.authz.actor import Actor, actor_for
 from commonroom.authz.api import NotFound, get_for
 from commonroom.common.api_schemas import DETAIL_ERRORS, WRITE_ERRORS, ErrorOut, id_in_path
 from commonroom.organisations.models import Institution
@@ -156,7 +156,7 @@ def _record(r: CharterRecord) -> dict[str, Any]:
 
 def _status(institution: Institution) -> dict[str, Any]:
     status = charter.charter_status(institution.pk)
-    pending = RecognitionRequest.objects.filter(institution=institution, status=RecognitionRequest.Status.PENDING).first()
+    pending = selectors.pending_recognition(institution)
     return {"institution_id": institution.pk, "on": status.on, "stage": status.stage, "eligible": status.eligible,
             "mark_expires_on": status.mark.expires_on if status.mark else None,
             "review_id": status.review.pk if status.review else None,
@@ -166,6 +166,12 @@ def _status(institution: Institution) -> dict[str, Any]:
 
 def _request(q: RecognitionRequest) -> dict[str, Any]:
     return {"id": q.pk, "review_id": q.review_id, "status": q.status, "requested_on": q.requested_on, "decided_on": q.decided_on}
+
+
+def _acting_on(request: HttpRequest, institution_id: int, action: str) -> tuple[Actor, Institution]:
+    """The acting person and the institution, fetched through the policy for ``action`` (404 otherwise)."""
+    actor = actor_for(request)
+    return actor, get_for(actor, Institution, institution_id, action)
 
 
 @router.get("/self-review/institutions/{institution_id}/charter", response={200: SelfReviewCharterOut, **DETAIL_ERRORS},
@@ -186,8 +192,7 @@ def charter_history(request: HttpRequest, institution_id: int = id_in_path()) ->
              response={201: SelfReviewCharterRecordOut, 404: ErrorOut, **WRITE_ERRORS},
              summary="Record the institution's commitment to the Charter (head or senior leader)")
 def charter_commit(request: HttpRequest, payload: SelfReviewCommitIn, institution_id: int = id_in_path()) -> Any:
-    actor = actor_for(request)
-    institution = get_for(actor, Institution, institution_id, "commit_to_charter")
+    actor, institution = _acting_on(request, institution_id, "commit_to_charter")
     return Status(201, _record(charter_services.charter_commit(actor=actor, institution=institution, notes=payload.notes)))
 
 
@@ -195,8 +200,7 @@ def charter_commit(request: HttpRequest, payload: SelfReviewCommitIn, institutio
              response={201: SelfReviewRequestOut, 404: ErrorOut, **WRITE_ERRORS},
              summary="Ask the authority to confirm the Recognised stage (head or senior leader)")
 def charter_request(request: HttpRequest, payload: SelfReviewRequestIn, institution_id: int = id_in_path()) -> Any:
-    actor = actor_for(request)
-    institution = get_for(actor, Institution, institution_id, "commit_to_charter")
+    actor, institution = _acting_on(request, institution_id, "commit_to_charter")
     return Status(201, _request(charter_services.recognition_request(actor=actor, institution=institution, note=payload.note)))
 
 
@@ -206,10 +210,8 @@ def charter_request(request: HttpRequest, payload: SelfReviewRequestIn, institut
 def charter_confirm(request: HttpRequest, payload: SelfReviewDecisionIn, institution_id: int = id_in_path()) -> Any:
     from django.core.exceptions import ValidationError
 
-    actor = actor_for(request)
-    institution = get_for(actor, Institution, institution_id, "confirm_charter")
-    pending = RecognitionRequest.objects.filter(institution=institution, status=RecognitionRequest.Status.PENDING) \
-        .select_related("institution").first()
+    actor, institution = _acting_on(request, institution_id, "confirm_charter")
+    pending = selectors.pending_recognition(institution)
     if pending is None:
         raise ValidationError("There is no request waiting for a decision.")
     return _request(charter_services.recognition_decide(actor=actor, request=pending, confirm=payload.confirm,
@@ -220,8 +222,7 @@ def charter_confirm(request: HttpRequest, payload: SelfReviewDecisionIn, institu
              response={201: SelfReviewCharterRecordOut, 404: ErrorOut, **WRITE_ERRORS},
              summary="Record an assessor's visit for the ICT Mark or Excellence, and its outcome (an assessor of the authority)")
 def charter_visit(request: HttpRequest, payload: SelfReviewVisitIn, institution_id: int = id_in_path()) -> Any:
-    actor = actor_for(request)
-    institution = get_for(actor, Institution, institution_id, "assess_charter")
+    actor, institution = _acting_on(request, institution_id, "assess_charter")
     record = charter_services.charter_visit(actor=actor, institution=institution, stage=payload.stage,
                                             visit_date=payload.visit_date, awarded=payload.awarded, notes=payload.notes)
     return Status(201, _record(CharterRecord.objects.select_related("recorded_by").get(pk=record.pk)))

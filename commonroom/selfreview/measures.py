@@ -33,7 +33,9 @@ from commonroom.common.dates import in_force
 from commonroom.organisations.models import Institution
 
 DEFAULT_WEEKS = 6  # the period of the weekly measures: the last six weeks up to the date
-# A register is on time when it is first saved on its day before the cut-off of its session (local time).
+# When an institution has no registration period for a session, its register is on time when first saved on
+# its day by this fixed cut-off (local time); otherwise the register closes ``register_open_minutes`` after
+# the registration period starts.
 REGISTER_CUTOFF = {"AM": datetime.time(12, 0), "PM": datetime.time(16, 0)}
 
 
@@ -136,34 +138,59 @@ def parent_reports_read(actor: Actor, institution: Institution, on: datetime.dat
 # --- Teaching and learning --------------------------------------------------------------------
 
 
-def _teachers(institution: Institution, on: datetime.date) -> set[int]:
-    return set(RoleAssignment.objects.filter(in_force(on=on), institution=institution, role=Role.TEACHER)
-               .values_list("person_id", flat=True))
+def _teaching_weeks(institution: Institution, start: datetime.date, end: datetime.date) -> dict[int, list[datetime.date]]:
+    """The school days (weekdays in term) of each week of the window that has any, by the week's index
+    from ``start`` (0, 1, ...). One query."""
+    from commonroom.records.calendar import school_days, term_spans
+
+    weeks: dict[int, list[datetime.date]] = {}
+    for day in school_days(institution.pk, start, end, term_spans(institution.pk, start, end)):
+        weeks.setdefault((day - start).days // 7, []).append(day)
+    return weeks
 
 
 def teachers_setting_work(actor: Actor, institution: Institution, on: datetime.date, weeks: int = DEFAULT_WEEKS) -> Figure:
-    """Teacher-weeks in which the teacher set at least one piece of work online, over the last ``weeks`` weeks."""
+    """Teacher-weeks in which the teacher set at least one piece of work online, over the teaching weeks of the
+    last ``weeks`` weeks (those with at least one term day). A teacher counts for a teaching week when their
+    teacher role at the institution was in force on one of its term days. Three queries, whatever the window."""
+    from django.db.models import Q
+
     from commonroom.learning.models import Assignment
 
     label = str(MEASURE_LABELS["teachers_setting_work"])
     start, end = _window(on, weeks)
-    teachers = _teachers(institution, on)
-    low, high = _bounds(start, end)
+    teaching = _teaching_weeks(institution, start, end)
+    roles = RoleAssignment.objects.filter(institution=institution, role=Role.TEACHER, start_date__lte=end) \
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start)).values_list("person_id", "start_date", "end_date")
+    due: set[tuple[int, int]] = set()  # (teacher, week) pairs in the denominator
+    for person_id, first, last in roles:
+        for week, days in teaching.items():
+            if any(first <= day and (last is None or day <= last) for day in days):
+                due.add((person_id, week))
+    teachers = {person_id for person_id, _week in due}
     active: set[tuple[int, int]] = set()
-    for person_id, set_at in Assignment.objects.filter(
-            institution=institution, state=Assignment.State.SET, set_by_id__in=sorted(teachers),
-            set_at__gte=low, set_at__lt=high).values_list("set_by_id", "set_at"):
-        if set_at is None:
-            continue
-        local = set_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
-        active.add((person_id, (local - start).days // 7))
-    whole = len(teachers) * weeks
-    return Figure("teachers_setting_work", label, _pct(len(active), whole), len(active), whole, start, end,
-                  _("Over the %(weeks)s weeks from %(start)s to %(end)s, the %(teachers)s teachers set work online in "
-                    "%(n)s of their %(d)s teacher-weeks: on average %(pct)s of teachers each week.")
-                  % {"weeks": weeks, "start": start.isoformat(), "end": end.isoformat(), "teachers": len(teachers),
-                     "n": len(active), "d": whole, "pct": f"{_pct(len(active), whole) or 0:g}%"},
-                  available=bool(teachers))
+    if teachers:
+        low, high = _bounds(start, end)
+        zone = ZoneInfo(settings.TIME_ZONE)
+        for person_id, set_at in Assignment.objects.filter(
+                institution=institution, state=Assignment.State.SET, set_by_id__in=sorted(teachers),
+                set_at__gte=low, set_at__lt=high).values_list("set_by_id", "set_at"):
+            if set_at is not None:
+                active.add((person_id, (set_at.astimezone(zone).date() - start).days // 7))
+    active &= due
+    whole = len(due)
+    values = {"weeks": weeks, "teaching": len(teaching), "start": start.isoformat(), "end": end.isoformat(),
+              "teachers": len(teachers), "n": len(active), "d": whole, "pct": f"{_pct(len(active), whole) or 0:g}%"}
+    if not teaching:
+        sentence = _("None of the %(weeks)s weeks from %(start)s to %(end)s had a term day: there were no teaching "
+                     "weeks to count.") % values
+    else:
+        sentence = _("Of the %(weeks)s weeks from %(start)s to %(end)s, %(teaching)s were teaching weeks (with at least "
+                     "one term day). Over those weeks the %(teachers)s teachers set work online in %(n)s of their "
+                     "%(d)s teacher-weeks (each teacher counted only in the weeks their teacher role was in force): "
+                     "on average %(pct)s of teachers each week.") % values
+    return Figure("teachers_setting_work", label, _pct(len(active), whole), len(active), whole, start, end, sentence,
+                  available=bool(whole))
 
 
 AssessmentSource = Callable[[Institution, datetime.datetime, datetime.datetime], tuple[int, int, str]]
@@ -220,24 +247,115 @@ def online_assessments(actor: Actor, institution: Institution, on: datetime.date
 # --- Registers --------------------------------------------------------------------------------
 
 
+def _registers_due(institution: Institution, start: datetime.date, end: datetime.date) -> tuple[set[tuple[int, datetime.date, str]], int]:
+    """The statutory registers due from ``start`` to ``end`` as (group, day, session), and the number of school
+    days. One per session (AM, PM) of each school day (a weekday in term, ``records.calendar``) on which the
+    school was not closed (#), for each registration group of an academic year covering the day (as the
+    registers page lists them) with at least one member on roll at the institution that day. Five queries."""
+    from django.db.models import Q
+
+    from commonroom.people.models import Enrolment, Group, GroupMembership
+    from commonroom.records.calendar import closed_sessions, school_days, term_spans
+    from commonroom.records.codes import Session
+
+    days = list(school_days(institution.pk, start, end, term_spans(institution.pk, start, end)))
+    if not days:
+        return set(), 0
+    closed = closed_sessions(institution.pk, start, end)
+    overlapping = Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    groups = {pk: (first, last) for pk, first, last in Group.objects.filter(
+        institution=institution, kind=Group.Kind.REGISTRATION, academic_year__start_date__lte=end,
+        academic_year__end_date__gte=start).values_list("pk", "academic_year__start_date", "academic_year__end_date")}
+    enrolled: dict[int, list[tuple[datetime.date, datetime.date | None]]] = {}
+    for learner_id, first, last in Enrolment.objects.filter(overlapping, institution=institution) \
+            .values_list("learner_id", "start_date", "end_date"):
+        enrolled.setdefault(learner_id, []).append((first, last))
+    # For each group, the spans of days on which one of its members was on roll (membership and enrolment both in force).
+    on_roll: dict[int, list[tuple[datetime.date, datetime.date]]] = {}
+    for group_id, learner_id, first, last in GroupMembership.objects.filter(
+            overlapping, institution=institution, group_id__in=sorted(groups)) \
+            .values_list("group_id", "learner_id", "start_date", "end_date"):
+        for e_first, e_last in enrolled.get(learner_id, []):
+            low, high = max(first, e_first, start), min(last or end, e_last or end, end)
+            if low <= high:
+                on_roll.setdefault(group_id, []).append((low, high))
+    due: set[tuple[int, datetime.date, str]] = set()
+    for group_id, spans in on_roll.items():
+        year_first, year_last = groups[group_id]
+        for day in days:
+            if year_first <= day <= year_last and any(low <= day <= high for low, high in spans):
+                due.update((group_id, day, str(session)) for session in Session.values if (day, session) not in closed)
+    return due, len(days)
+
+
+def _register_cutoffs(institution: Institution) -> tuple[dict[str, datetime.time], dict[str, datetime.time], int]:
+    """When each session's register closes: the start of the institution's (earliest) registration period of
+    the session plus the minutes its register stays open (``SchoolWeek.register_open_minutes``, at most 30).
+    A session with no registration period keeps the fixed cut-off of ``REGISTER_CUTOFF``. Returns the
+    cut-offs, the registration starts found, and the minutes. Two queries at most."""
+    from commonroom.records.models import Period, SchoolWeek
+
+    opens: dict[str, datetime.time] = {}
+    for session, starts in Period.objects.filter(institution=institution, kind=Period.Kind.REGISTRATION) \
+            .order_by("starts").values_list("session", "starts"):
+        opens.setdefault(session, starts)
+    minutes = 30
+    if opens:
+        minutes = SchoolWeek.objects.filter(institution=institution).values_list(
+            "register_open_minutes", flat=True).first() or minutes
+    cutoffs = dict(REGISTER_CUTOFF)
+    for session, starts in opens.items():
+        cutoffs[session] = (datetime.datetime.combine(datetime.date.min, starts)
+                            + datetime.timedelta(minutes=minutes)).time()
+    return cutoffs, opens, minutes
+
+
+def _cutoff_rule(cutoffs: dict[str, datetime.time], opens: dict[str, datetime.time], minutes: int) -> str:
+    """The sentence's account of when a register counts as on time."""
+    if not opens:
+        return _("The institution has no registration periods set, so the fixed cut-offs are used: morning "
+                 "registers by 12:00 and afternoon registers by 16:00 on the day.")
+    names = {"AM": _("morning"), "PM": _("afternoon")}
+    parts = []
+    for session in ("AM", "PM"):
+        if session in opens:
+            parts.append(_("%(session)s registers by %(closes)s (registration at %(opens)s plus the %(minutes)s "
+                           "minutes a register stays open)") % {
+                "session": names[session], "closes": cutoffs[session].strftime("%H:%M"),
+                "opens": opens[session].strftime("%H:%M"), "minutes": minutes})
+        else:
+            parts.append(_("%(session)s registers by the fixed cut-off of %(closes)s (no %(session)s registration "
+                           "period is set)") % {"session": names[session], "closes": cutoffs[session].strftime("%H:%M")})
+    return _("On time means first saved on the day before the register closed: %(parts)s.") % {"parts": "; ".join(parts)}
+
+
 def registers_on_time(actor: Actor, institution: Institution, on: datetime.date, weeks: int = DEFAULT_WEEKS) -> Figure:
-    """Registers first saved on their own day before the session's cut-off (AM 12:00, PM 16:00)."""
+    """Statutory registers due over the last ``weeks`` weeks (``_registers_due``) that were first saved on their
+    own day before the register closed (``_register_cutoffs``). A register never taken counts as not on time.
+    Eight queries at most, whatever the number of days and groups."""
     from commonroom.records.models import Register
 
     label = str(MEASURE_LABELS["registers_on_time"])
     start, end = _window(on, weeks)
+    due, days = _registers_due(institution, start, end)
+    cutoffs, opens, minutes = _register_cutoffs(institution)
     zone = ZoneInfo(settings.TIME_ZONE)
     taken = on_time = 0
-    for day, session, created in Register.objects.filter(institution=institution, date__gte=start, date__lte=end) \
-            .values_list("date", "session", "created_at"):
-        taken += 1
-        local = created.astimezone(zone)
-        on_time += local.date() == day and local.time() <= REGISTER_CUTOFF.get(session, datetime.time(16, 0))
-    return Figure("registers_on_time", label, _pct(on_time, taken), on_time, taken, start, end,
-                  _("Of the %(d)s registers taken from %(start)s to %(end)s, %(n)s were taken within their session "
-                    "(morning registers by 12:00, afternoon registers by 16:00 on the day).")
-                  % {"d": taken, "n": on_time, "start": start.isoformat(), "end": end.isoformat()},
-                  available=bool(taken))
+    if due:
+        for group_id, day, session, created in Register.objects.filter(
+                institution=institution, date__gte=start, date__lte=end).values_list("group_id", "date", "session", "created_at"):
+            if (group_id, day, session) not in due:
+                continue  # not a statutory register that was due (a closed session, an empty group)
+            taken += 1
+            local = created.astimezone(zone)
+            on_time += local.date() == day and local.time() <= cutoffs.get(session, REGISTER_CUTOFF["PM"])
+    values = {"d": len(due), "days": days, "n": on_time, "late": taken - on_time, "missing": len(due) - taken,
+              "start": start.isoformat(), "end": end.isoformat()}
+    sentence = _("Of the %(d)s registers due from %(start)s to %(end)s (morning and afternoon of %(days)s school days, "
+                 "one for each registration group with learners on roll, leaving out closures), %(n)s were taken on "
+                 "time, %(late)s late and %(missing)s not at all.") % values
+    return Figure("registers_on_time", label, _pct(on_time, len(due)), on_time, len(due), start, end,
+                  f"{sentence} {_cutoff_rule(cutoffs, opens, minutes)}", available=bool(due))
 
 
 # --- Acceptable use ---------------------------------------------------------------------------

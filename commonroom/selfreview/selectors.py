@@ -11,7 +11,16 @@ from django.db.models import Avg, Count, Prefetch, QuerySet
 from commonroom.authz.actor import Actor
 from commonroom.authz.api import can, get_for, visible
 from commonroom.organisations.models import Institution
-from commonroom.selfreview.models import Aspect, AspectAnswer, Element, ElementAssignment, Framework, Review, Strand
+from commonroom.selfreview.models import (
+    Aspect,
+    AspectAnswer,
+    Element,
+    ElementAssignment,
+    Framework,
+    RecognitionRequest,
+    Review,
+    Strand,
+)
 
 
 def frameworks_list(actor: Actor) -> QuerySet[Framework]:
@@ -232,3 +241,21 @@ def radar(elements: list[ElementSummary], earlier: dict[int, float | None] | Non
         "threshold": _points([e.mean_threshold for e in elements]),
         "earlier": _points([earlier.get(e.element.number) for e in elements]) if earlier else "",
     }
+
+
+# --- The Charter ---------------------------------------------------------------------------------
+# The caller has already fetched the institution through ``get_for`` with the Charter action it needs.
+
+
+def recognition_requests(institution: Institution) -> list[RecognitionRequest]:
+    """Every request for recognition the institution has made, in the model's order, with who asked, who
+    decided and the review it rests on (one query)."""
+    return list(RecognitionRequest.objects.filter(institution=institution)
+                .select_related("requested_by", "decided_by", "review"))
+
+
+def pending_recognition(institution: Institution) -> RecognitionRequest | None:
+    """The institution's request waiting for a decision, if any (one query)."""
+    return (RecognitionRequest.objects.filter(institution=institution, status=RecognitionRequest.Status.PENDING)
+            .select_related("institution", "review", "requested_by").first())
+

@@ -228,6 +228,26 @@ def test_charter_pages_for_leaders_officers_assessors_and_governors(world, clien
     assert "Recognised" in page and world.institutions["b1"].name not in page
 
 
+def test_each_charter_step_page_redirects_with_its_message_or_shows_the_refusal(world, client) -> None:  # type: ignore[no-untyped-def]
+    """The four step pages share one helper: a step taken goes back to the Charter page with its message; a
+    step refused shows the reason on the form."""
+    a2 = world.institutions["a2"]
+    client.force_login(world.users["a2.head"])
+    page = client.get(f"/self-review/institutions/{a2.pk}/charter/commit/").content.decode()
+    assert "Commit to the Charter" in page and "Record the commitment" in page
+    response = client.post(f"/self-review/institutions/{a2.pk}/charter/commit/", {"notes": "We commit"}, follow=True)
+    assert response.redirect_chain == [(f"/self-review/institutions/{a2.pk}/charter/", 302)]
+    assert "the institution is at the Committed stage" in response.content.decode()
+    assert charter.current_stage(a2.pk) == CharterStage.COMMITTED
+    response = client.post(f"/self-review/institutions/{a2.pk}/charter/recognition/", {"note": ""})
+    assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()  # not eligible
+    client.force_login(world.users["la1.officer"])
+    response = client.post(f"/self-review/institutions/{a2.pk}/charter/confirm/",
+                           {"decision": "confirm", "adviser_reference": "NM-8"})
+    assert response.status_code == 200 and "There is no request waiting for a decision." in response.content.decode()
+    assert charter.current_stage(a2.pk) == CharterStage.COMMITTED
+
+
 def test_charter_api(world, client) -> None:  # type: ignore[no-untyped-def]
     a1, a2 = world.institutions["a1"], world.institutions["a2"]
     client.force_login(world.users["la1.officer"])
