@@ -330,13 +330,14 @@ def _cutoff_rule(cutoffs: dict[str, datetime.time], opens: dict[str, datetime.ti
 
 
 def registers_on_time(actor: Actor, institution: Institution, on: datetime.date, weeks: int = DEFAULT_WEEKS) -> Figure:
-    """Statutory registers due over the last ``weeks`` weeks (``_registers_due``) that were first saved on their
-    own day before the register closed (``_register_cutoffs``). A register never taken counts as not on time.
+    """Statutory registers due over the last ``weeks`` weeks up to the day before ``on`` (``_registers_due``)
+    that were first saved on their own day before the register closed (``_register_cutoffs``). A register never taken counts as not on time.
     Eight queries at most, whatever the number of days and groups."""
     from commonroom.records.models import Register
 
     label = str(MEASURE_LABELS["registers_on_time"])
     start, end = _window(on, weeks)
+    end -= datetime.timedelta(days=1)  # whole days only: the day's own registers may not have closed yet
     due, days = _registers_due(institution, start, end)
     cutoffs, opens, minutes = _register_cutoffs(institution)
     zone = ZoneInfo(settings.TIME_ZONE)

@@ -17,6 +17,7 @@ from django.conf import settings
 from commonroom.selfreview import measures
 
 FRIDAY = datetime.date(2025, 11, 7)
+SATURDAY = FRIDAY + datetime.timedelta(days=1)  # registers are counted up to the day before the date asked
 
 
 def _day(month: int, day: int) -> datetime.date:
@@ -152,12 +153,12 @@ def test_a_missing_register_counts_and_the_register_closes_after_registration(fo
     _registration(forms, "PM", datetime.time(13, 10))
     SchoolWeek.objects.create(institution=forms.institution, register_open_minutes=20)  # closes 09:00 and 13:30
     _take_registers(forms)
-    figure = measures.registers_on_time(world.actor("a1.head"), forms.institution, FRIDAY, weeks=2)
+    figure = measures.registers_on_time(world.actor("a1.head"), forms.institution, SATURDAY, weeks=2)
     # On time: 7A Monday morning (08:50) and 7B Thursday morning (09:00). Late: 7A Monday afternoon (13:45),
     # Tuesday morning (saved on Wednesday), Wednesday morning (09:05). Never taken: the other seven.
     assert (figure.numerator, figure.denominator, figure.value) == (2, 12, 16.7)
-    assert (figure.period_start, figure.period_end) == (_day(10, 25), FRIDAY)
-    assert "Of the 12 registers due from 2025-10-25 to 2025-11-07" in figure.sentence
+    assert (figure.period_start, figure.period_end) == (_day(10, 26), FRIDAY)
+    assert "Of the 12 registers due from 2025-10-26 to 2025-11-07" in figure.sentence
     assert "5 school days" in figure.sentence
     assert "2 were taken on time, 3 late and 7 not at all" in figure.sentence
     assert "morning registers by 09:00 (registration at 08:40 plus the 20 minutes" in figure.sentence
@@ -167,7 +168,7 @@ def test_a_missing_register_counts_and_the_register_closes_after_registration(fo
 
 def test_without_registration_periods_the_fixed_cut_offs_apply_and_the_sentence_says_so(forms: School, world) -> None:  # type: ignore[no-untyped-def]
     _take_registers(forms)
-    figure = measures.registers_on_time(world.actor("a1.head"), forms.institution, FRIDAY, weeks=2)
+    figure = measures.registers_on_time(world.actor("a1.head"), forms.institution, SATURDAY, weeks=2)
     # 13:45 and 09:05 are before the fixed cut-offs (16:00, 12:00); a register saved the next day is still late.
     assert (figure.numerator, figure.denominator) == (4, 12)
     assert "4 were taken on time, 1 late and 7 not at all" in figure.sentence
@@ -177,7 +178,7 @@ def test_without_registration_periods_the_fixed_cut_offs_apply_and_the_sentence_
 def test_a_session_without_a_registration_period_keeps_its_fixed_cut_off(forms: School, world) -> None:  # type: ignore[no-untyped-def]
     _registration(forms, "AM", datetime.time(8, 40))  # no SchoolWeek row: a register stays open 30 minutes
     _take_registers(forms)
-    figure = measures.registers_on_time(world.actor("a1.head"), forms.institution, FRIDAY, weeks=2)
+    figure = measures.registers_on_time(world.actor("a1.head"), forms.institution, SATURDAY, weeks=2)
     # Morning closes 09:10 (08:50, 09:05 and 09:00 on time; the Tuesday register saved on Wednesday late);
     # afternoon by 16:00 (13:45 on time).
     assert (figure.numerator, figure.denominator) == (4, 12)
@@ -186,7 +187,7 @@ def test_a_session_without_a_registration_period_keeps_its_fixed_cut_off(forms: 
 
 
 def test_nothing_due_in_a_holiday_is_no_figure(forms: School, world) -> None:  # type: ignore[no-untyped-def]
-    figure = measures.registers_on_time(world.actor("a1.head"), forms.institution, _day(10, 31), weeks=1)
+    figure = measures.registers_on_time(world.actor("a1.head"), forms.institution, _day(11, 1), weeks=1)
     assert (figure.numerator, figure.denominator, figure.value, figure.available) == (0, 0, None, False)
 
 
@@ -197,13 +198,13 @@ def test_registers_on_time_takes_the_same_queries_for_more_days_and_forms(
     _take_registers(forms)
     # Terms, closures, groups, enrolments, memberships, registration periods, the school week, registers.
     with django_assert_num_queries(8):
-        small = measures.registers_on_time(head, forms.institution, FRIDAY, weeks=2)
+        small = measures.registers_on_time(head, forms.institution, SATURDAY, weeks=2)
     for n in range(4):
         forms.form(f"8{n}")
         forms.learner(f"Learner {n}", f"8{n}", enrolled=_day(9, 1))
         forms.register(f"8{n}", _day(11, 10), "AM", _at(_day(11, 10), 8, 45))
     with django_assert_num_queries(8):
-        large = measures.registers_on_time(head, forms.institution, _day(11, 28), weeks=6)
+        large = measures.registers_on_time(head, forms.institution, _day(11, 29), weeks=6)
     assert small.denominator == 12
     # Six weeks from Saturday 18 October: 25 school days (half-term left out). 7A and the four new forms:
     # both sessions of each, less the closed Friday afternoon; 7B from Thursday 6 November (17 days).
