@@ -7,17 +7,13 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import PHONE, assert_accessible, assert_no_sideways_scroll, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def _phone(chromium: Any, live_demo: LiveDemo) -> Any:
-    return chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
-
-
 def test_head_switches_alerts_on_then_a_parent_chooses_on_a_phone(chromium: Any, live_demo: LiveDemo) -> None:
-    context = _phone(chromium, live_demo)
+    context = phone(chromium, live_demo)
     try:
         page = context.new_page()
         sign_in(page, live_demo, "demo.head", check_a11y=False)
@@ -44,7 +40,7 @@ def test_head_switches_alerts_on_then_a_parent_chooses_on_a_phone(chromium: Any,
         assert_no_sideways_scroll(page, "undelivered alerts")
     finally:
         context.close()
-    context = _phone(chromium, live_demo)
+    context = phone(chromium, live_demo)
     try:
         page = context.new_page()
         sign_in(page, live_demo, "demo.parent", check_a11y=False)

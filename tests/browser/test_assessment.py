@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import PHONE, assert_accessible, assert_no_sideways_scroll, sign_in
+from .helpers import PHONE, assert_accessible, assert_no_sideways_scroll, sign_in
 
 pytestmark = pytest.mark.browser
 TABLET = {"width": 820, "height": 1180}

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import assert_accessible, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -32,16 +32,13 @@ print(due.date().isoformat())
 """
 
 
-def _no_sideways_scroll(page: Any, label: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{label} scrolls sideways on a phone: {width}px wide"
 
 
 def test_learner_sees_the_week_on_a_phone(chromium: Any, live_demo: LiveDemo) -> None:
     import datetime
 
     due = datetime.date.fromisoformat(live_demo.manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1])
-    context = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    context = phone(chromium, live_demo, viewport=PHONE)
     try:
         page = context.new_page()
         sign_in(page, live_demo, "demo.learner", check_a11y=False)
@@ -52,7 +49,7 @@ def test_learner_sees_the_week_on_a_phone(chromium: Any, live_demo: LiveDemo) ->
         coming.get_by_role("link", name="See your week").click()
         page.wait_for_load_state("load")
         assert_accessible(page, "calendar week")
-        _no_sideways_scroll(page, "calendar week")
+        assert_no_sideways_scroll(page, "calendar week")
         headings = page.locator("main h2.govuk-heading-m").all_inner_texts()
         assert len(headings) == 7
         if due.isoformat() in [page.locator("main h2.govuk-heading-m").nth(i).get_attribute("id")[4:] for i in range(7)]:

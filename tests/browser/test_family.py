@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import assert_accessible, section, sign_in
+from .helpers import assert_accessible, sign_in
+from .test_roles import section
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}

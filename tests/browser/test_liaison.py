@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import PHONE, assert_accessible, assert_no_sideways_scroll, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +29,7 @@ def test_parent_reports_an_absence_and_the_office_confirms_it_on_a_phone(
     school = live_demo.account("demo.head").institution
     child = next((c for c in demo_facts["parent_children"] if school in c["institutions"]), None)
     assert child, f"the demo parent should have a child at {school}"
-    phone = {"base_url": live_demo.base_url, "viewport": PHONE, "is_mobile": True, "has_touch": True}
-    context = chromium.new_context(**phone)
+    context = phone(chromium, live_demo)
     try:
         page = context.new_page()
         sign_in(page, live_demo, "demo.parent", check_a11y=False)
@@ -57,7 +56,7 @@ def test_parent_reports_an_absence_and_the_office_confirms_it_on_a_phone(
     finally:
         context.close()
 
-    context = chromium.new_context(**phone)
+    context = phone(chromium, live_demo)
     try:
         page = context.new_page()
         sign_in(page, live_demo, "demo.head", check_a11y=False)
@@ -76,7 +75,7 @@ def test_parent_reports_an_absence_and_the_office_confirms_it_on_a_phone(
     finally:
         context.close()
 
-    context = chromium.new_context(**phone)
+    context = phone(chromium, live_demo)
     try:
         page = context.new_page()
         sign_in(page, live_demo, "demo.parent", check_a11y=False)

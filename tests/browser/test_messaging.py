@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import PHONE, assert_accessible, assert_no_sideways_scroll, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ print("SENT " + json.dumps({"id": broadcast.pk}))
 def test_parent_on_a_phone_writes_to_school_and_reads_a_broadcast(chromium: Any, live_demo: LiveDemo) -> None:
     result = live_demo.manage("shell", "-c", SEND_BROADCAST, timeout=120)
     sent = next(json.loads(line[5:]) for line in result.stdout.splitlines() if line.startswith("SENT "))
-    context = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    context = phone(chromium, live_demo)
     try:
         page = context.new_page()
         sign_in(page, live_demo, "demo.parent", check_a11y=False)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import assert_accessible, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -27,9 +27,6 @@ print(quiz.group_id)
 """
 
 
-def _no_sideways_scroll(page: Any, label: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{label} scrolls sideways on a phone: {width}px wide"
 
 
 def _answer(page: Any) -> None:
@@ -42,7 +39,7 @@ def _answer(page: Any) -> None:
 
 def test_learner_practises_and_teacher_reads_the_groups_mastery_on_a_phone(chromium: Any, live_demo: LiveDemo) -> None:
     group_id = live_demo.manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1]
-    learner = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    learner = phone(chromium, live_demo, viewport=PHONE)
     try:
         page = learner.new_page()
         sign_in(page, live_demo, "demo.learner", check_a11y=False)
@@ -51,7 +48,7 @@ def test_learner_practises_and_teacher_reads_the_groups_mastery_on_a_phone(chrom
         page.locator("main ul.govuk-list a").first.click()
         page.wait_for_load_state("load")
         assert_accessible(page, "practice question")
-        _no_sideways_scroll(page, "practice question")
+        assert_no_sideways_scroll(page, "practice question")
         page.get_by_role("button", name="Check my answer").click()  # nothing given: the error says where
         page.wait_for_load_state("load")
         assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
@@ -63,7 +60,7 @@ def test_learner_practises_and_teacher_reads_the_groups_mastery_on_a_phone(chrom
         assert ("Right" in main) or ("The right answer:" in main)
         assert "skills now" in main
         assert_accessible(page, "feedback")
-        _no_sideways_scroll(page, "feedback")
+        assert_no_sideways_scroll(page, "feedback")
         page.get_by_role("link", name="Next question").click()
         page.wait_for_load_state("load")
         assert page.get_by_role("button", name="Check my answer").count() == 1
@@ -74,7 +71,7 @@ def test_learner_practises_and_teacher_reads_the_groups_mastery_on_a_phone(chrom
     finally:
         learner.close()
 
-    teacher = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    teacher = phone(chromium, live_demo, viewport=PHONE)
     try:
         page = teacher.new_page()
         sign_in(page, live_demo, "demo.teacher", check_a11y=False)

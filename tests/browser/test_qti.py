@@ -13,7 +13,7 @@ from commonroom.quizzes.qti import export_package, read_package
 from commonroom.quizzes.spec import QuestionSpec
 
 from .conftest import LiveDemo
-from .test_roles import assert_accessible, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -28,9 +28,6 @@ HOSTILE = b"""<?xml version="1.0"?>
 </assessmentItem>"""
 
 
-def _no_sideways_scroll(page: Any, label: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{label} scrolls sideways on a phone: {width}px wide"
 
 
 def test_teacher_imports_and_exports_qti_on_a_phone(chromium: Any, live_demo: LiveDemo, tmp_path: Any) -> None:
@@ -38,7 +35,7 @@ def test_teacher_imports_and_exports_qti_on_a_phone(chromium: Any, live_demo: Li
     hostile.write_bytes(HOSTILE)
     good = tmp_path / "angles.zip"
     good.write_bytes(export_package(QUESTIONS, "Angles and halves"))
-    context = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True,
+    context = phone(chromium, live_demo, viewport=PHONE,
                                    accept_downloads=True)
     try:
         page = context.new_page()
@@ -47,7 +44,7 @@ def test_teacher_imports_and_exports_qti_on_a_phone(chromium: Any, live_demo: Li
         page.get_by_role("link", name="Import from QTI").click()
         page.wait_for_load_state("load")
         assert_accessible(page, "QTI import")
-        _no_sideways_scroll(page, "QTI import")
+        assert_no_sideways_scroll(page, "QTI import")
         page.get_by_label("QTI package or item").set_input_files(str(hostile))
         page.get_by_role("button", name="Import").click()
         page.wait_for_load_state("load")
@@ -56,7 +53,7 @@ def test_teacher_imports_and_exports_qti_on_a_phone(chromium: Any, live_demo: Li
         assert "evil.xml, line 2: the file has a document type declaration" in summary
         assert "root:" not in page.content()
         assert_accessible(page, "QTI import refused")
-        _no_sideways_scroll(page, "QTI import refused")
+        assert_no_sideways_scroll(page, "QTI import refused")
         page.get_by_label("QTI package or item").set_input_files(str(good))
         page.get_by_label("Also make a draft quiz for").select_option(index=1)
         page.get_by_role("button", name="Import").click()
@@ -65,10 +62,10 @@ def test_teacher_imports_and_exports_qti_on_a_phone(chromium: Any, live_demo: Li
         assert "2 questions imported" in main
         assert "Angles and halves" in main
         assert_accessible(page, "QTI imported")
-        _no_sideways_scroll(page, "QTI imported")
+        assert_no_sideways_scroll(page, "QTI imported")
         page.goto("/quizzes/qti/export/")
         assert_accessible(page, "QTI export")
-        _no_sideways_scroll(page, "QTI export")
+        assert_no_sideways_scroll(page, "QTI export")
         page.get_by_role("checkbox", name="What is 7 / 2?").first.check()
         page.get_by_label("Title of the package").fill("Halves")
         page.get_by_role("radio", name="QTI 2.1 (most widely read)").check()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import assert_accessible, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -36,14 +36,11 @@ print(quiz.pk, quiz.title)
 """
 
 
-def _no_sideways_scroll(page: Any, label: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{label} scrolls sideways on a phone: {width}px wide"
 
 
 def test_learner_takes_a_practice_quiz_on_a_phone_and_sees_feedback(chromium: Any, live_demo: LiveDemo) -> None:
     quiz_id, title = live_demo.manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1].split(" ", 1)
-    learner = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    learner = phone(chromium, live_demo, viewport=PHONE)
     try:
         page = learner.new_page()
         sign_in(page, live_demo, "demo.learner", check_a11y=False)
@@ -61,7 +58,7 @@ def test_learner_takes_a_practice_quiz_on_a_phone_and_sees_feedback(chromium: An
         page.wait_for_load_state("load")
         assert page.locator("h1").inner_text() == title
         assert_accessible(page, "quiz form")
-        _no_sideways_scroll(page, "quiz form")
+        assert_no_sideways_scroll(page, "quiz form")
         form_url = page.url
         page.get_by_role("radio", name="15", exact=True).check()  # 3/4 of 20: right
         page.get_by_label("Your answer (a number)").fill("0,375")  # a comma: wrong, and told why
@@ -80,7 +77,7 @@ def test_learner_takes_a_practice_quiz_on_a_phone_and_sees_feedback(chromium: An
         assert page.locator(".govuk-tag", has_text="Not right").count() == 1
         assert page.locator(".govuk-tag", has_text="Right").count() == 5  # "Right" and "Not right"
         assert_accessible(page, "feedback")
-        _no_sideways_scroll(page, "feedback")
+        assert_no_sideways_scroll(page, "feedback")
         # The browser's back button and a second submit of the same form change nothing.
         page.go_back()
         page.wait_for_load_state("load")
@@ -93,7 +90,7 @@ def test_learner_takes_a_practice_quiz_on_a_phone_and_sees_feedback(chromium: An
     finally:
         learner.close()
 
-    teacher = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    teacher = phone(chromium, live_demo, viewport=PHONE)
     try:
         page = teacher.new_page()
         sign_in(page, live_demo, "demo.teacher", check_a11y=False)
@@ -113,7 +110,7 @@ def test_learner_takes_a_practice_quiz_on_a_phone_and_sees_feedback(chromium: An
         assert_accessible(page, "question page")
         page.goto(f"/quizzes/{quiz_id}/results/")
         assert_accessible(page, "results")
-        _no_sideways_scroll(page, "results")
+        assert_no_sideways_scroll(page, "results")
         assert page.locator("svg").count() >= 1
         assert "Right answers per question" in page.locator("main").inner_text()
     finally:

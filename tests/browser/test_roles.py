@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,48 +31,9 @@ DEMO_USERNAMES = [
     "demo.governor",
     "demo.assessor",
 ]
-BLOCKING_IMPACTS = {"serious", "critical"}
-PHONE = {"width": 375, "height": 812}
 
 
 # Helpers -----------------------------------------------------------------------------------------
-
-
-def assert_accessible(page: Any, label: str = "") -> None:
-    """Run axe-core on the page as it is now; fail on any serious or critical violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    violations = results.response.get("violations", [])
-    blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
-    others = [v for v in violations if v.get("impact") not in BLOCKING_IMPACTS]
-    where = f"{label or ''} {page.url}".strip()
-    for violation in others:  # reported (visible with -s or on failure), not failing
-        print(f"axe ({violation.get('impact')}) {violation['id']} on {where}: {_targets(violation)}")
-    if blocking:
-        lines = [f"axe-core found {len(blocking)} serious/critical violation(s) on {where}:"]
-        for violation in blocking:
-            lines.append(f"- {violation['id']} [{violation.get('impact')}]: {violation.get('help')}")
-            for node in violation.get("nodes", []):
-                lines.append(f"    {node.get('target')}  {node.get('failureSummary', '').splitlines()[-1:]}")
-        pytest.fail("\n".join(lines), pytrace=False)
-
-
-def _targets(violation: dict[str, Any]) -> list[Any]:
-    return [node.get("target") for node in violation.get("nodes", [])]
-
-
-def sign_in(
-    page: Any, live_demo: LiveDemo, username: str, *, password: str | None = None, check_a11y: bool = True
-) -> None:
-    account = live_demo.account(username)
-    page.goto("/accounts/login/")
-    if check_a11y:
-        assert_accessible(page, "login page")
-    page.fill("#id_login", account.username)
-    page.fill("#id_password", password if password is not None else account.password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state("load")
 
 
 def assert_on_home(page: Any, live_demo: LiveDemo) -> None:
@@ -283,7 +245,7 @@ def test_join_page_is_accessible(page: Any) -> None:
 
 
 def test_parent_on_a_phone(chromium: Any, live_demo: LiveDemo, demo_facts: dict[str, Any]) -> None:
-    context = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    context = phone(chromium, live_demo)
     try:
         page = context.new_page()
         sign_in(page, live_demo, "demo.parent")
@@ -296,11 +258,6 @@ def test_parent_on_a_phone(chromium: Any, live_demo: LiveDemo, demo_facts: dict[
         context.close()
 
 
-def assert_no_sideways_scroll(page: Any, label: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], (
-        f"{label} scrolls sideways on a phone: {width}px wide in a {PHONE['width']}px viewport"
-    )
 
 
 def test_sign_in_works_without_javascript(chromium: Any, live_demo: LiveDemo, demo_facts: dict[str, Any]) -> None:

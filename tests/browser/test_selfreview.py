@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import PHONE, assert_accessible, assert_no_sideways_scroll, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -52,12 +52,12 @@ def test_head_starts_a_review_answers_an_aspect_and_reads_the_result(page: Any, 
     assert "Summary by element and strand" in page.locator("main").inner_text()
     assert_accessible(page, "result")
 
-    phone = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    handset = phone(chromium, live_demo)
     try:
-        small = phone.new_page()
+        small = handset.new_page()
         sign_in(small, live_demo, "demo.head", check_a11y=False)
         small.goto(review_url)
         assert_accessible(small, "review page on a phone")
         assert_no_sideways_scroll(small, "review page")
     finally:
-        phone.close()
+        handset.close()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import PHONE, assert_accessible, assert_no_sideways_scroll, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -59,12 +59,12 @@ def test_head_completes_an_element_attaching_platform_evidence(page: Any, chromi
     assert "Figures attached to this answer" in page.locator("main").inner_text()
     assert page.locator("#id_notes").input_value() == "Browser notes for 1c-2"
 
-    phone = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    handset = phone(chromium, live_demo)
     try:
-        small = phone.new_page()
+        small = handset.new_page()
         sign_in(small, live_demo, "demo.head", check_a11y=False)
         small.goto(aspect_url)
         assert_accessible(small, "aspect with evidence on a phone")
         assert_no_sideways_scroll(small, "aspect with evidence")
     finally:
-        phone.close()
+        handset.close()

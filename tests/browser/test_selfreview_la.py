@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import PHONE, assert_accessible, assert_no_sideways_scroll, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,12 +34,12 @@ def test_an_officer_reads_the_authority_view(page: Any, chromium: Any, live_demo
     assert "framework=parental-engagement" in page.url
     assert_accessible(page, "authority view, another framework")
 
-    phone = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    handset = phone(chromium, live_demo)
     try:
-        small = phone.new_page()
+        small = handset.new_page()
         sign_in(small, live_demo, "demo.officer", check_a11y=False)
         small.goto(url)
         assert_accessible(small, "authority view on a phone")
         assert_no_sideways_scroll(small, "authority view")
     finally:
-        phone.close()
+        handset.close()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import PHONE, assert_accessible, assert_no_sideways_scroll, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ def test_teacher_sees_their_timetable(page: Any, live_demo: LiveDemo) -> None:
 
 
 def test_office_takes_a_lesson_register_on_a_phone_and_sees_who_is_missing(chromium: Any, live_demo: LiveDemo) -> None:
-    context = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    context = phone(chromium, live_demo)
     try:
         page = context.new_page()
         sign_in(page, live_demo, "demo.head", check_a11y=False)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import assert_accessible, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -40,20 +40,11 @@ print(group.pk, Person.objects.get(pk=learner).full_name.replace(" ", "_"), grou
 """
 
 
-def _no_sideways_scroll(page: Any, label: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{label} scrolls sideways on a phone: {width}px wide"
-
-
-def _phone(chromium: Any, live_demo: LiveDemo) -> Any:
-    return chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
-
-
 def test_anonymous_question_answered_by_a_classmate_endorsed_by_the_teacher(chromium: Any, live_demo: LiveDemo) -> None:
     group_id, learner_name, group_name = live_demo.manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1].split(" ", 2)
     learner_name = learner_name.replace("_", " ")
 
-    asker = _phone(chromium, live_demo)
+    asker = phone(chromium, live_demo, viewport=PHONE)
     try:
         page = asker.new_page()
         sign_in(page, live_demo, "demo.learner", check_a11y=False)
@@ -64,7 +55,7 @@ def test_anonymous_question_answered_by_a_classmate_endorsed_by_the_teacher(chro
         page.wait_for_load_state("load")
         assert page.locator("h1").inner_text() == "Question Wall"
         assert_accessible(page, "question wall")
-        _no_sideways_scroll(page, "question wall")
+        assert_no_sideways_scroll(page, "question wall")
         page.get_by_role("button", name="Post question").click()  # nothing filled in: errors, said where
         page.wait_for_load_state("load")
         assert "Give your question a short title." in page.locator(".govuk-error-summary").inner_text()
@@ -82,12 +73,12 @@ def test_anonymous_question_answered_by_a_classmate_endorsed_by_the_teacher(chro
         assert page.locator('main a[href="https://www.bbc.co.uk/bitesize"]').count() == 1
         assert page.locator('main a[href^="https://bbc.co.uk.evil.com"]').count() == 0
         assert_accessible(page, "thread (asker)")
-        _no_sideways_scroll(page, "thread (asker)")
+        assert_no_sideways_scroll(page, "thread (asker)")
         thread_url = page.url
     finally:
         asker.close()
 
-    classmate = _phone(chromium, live_demo)
+    classmate = phone(chromium, live_demo, viewport=PHONE)
     try:
         page = classmate.new_page()
         page.goto("/accounts/login/")
@@ -111,7 +102,7 @@ def test_anonymous_question_answered_by_a_classmate_endorsed_by_the_teacher(chro
     finally:
         classmate.close()
 
-    teacher = _phone(chromium, live_demo)
+    teacher = phone(chromium, live_demo, viewport=PHONE)
     try:
         page = teacher.new_page()
         sign_in(page, live_demo, "demo.teacher", check_a11y=False)
@@ -127,6 +118,6 @@ def test_anonymous_question_answered_by_a_classmate_endorsed_by_the_teacher(chro
         assert "Endorsed by a teacher" in answer.inner_text()
         assert "Dividing by a half" in answer.inner_text()
         assert_accessible(page, "thread after endorsing (teacher)")
-        _no_sideways_scroll(page, "thread (teacher)")
+        assert_no_sideways_scroll(page, "thread (teacher)")
     finally:
         teacher.close()
