@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from commonroom.authz.actor import actor_for
 from commonroom.authz.api import get_for
@@ -98,14 +99,14 @@ def policies(request: HttpRequest, institution_id: int = id_in_path()) -> list[d
              response={201: AcceptableUsePolicyOut, **NOT_FOUND, **WRITE_ERRORS},
              summary="Publish a new version of an acceptable-use policy (it replaces the one in force)")
 def publish(request: HttpRequest, payload: AcceptableUsePolicyIn,
-            institution_id: int = id_in_path()) -> tuple[int, dict[str, Any]]:
+            institution_id: int = id_in_path()) -> Status:
     from commonroom.organisations.models import Institution
 
     actor = actor_for(request)
     institution = get_for(actor, Institution, institution_id, "acceptable_use_manage")
     row = services.policy_publish(actor=actor, institution=institution, audience=payload.audience,
                                   title=payload.title, body=payload.body)
-    return 201, _policy(row)
+    return Status(201, _policy(row))
 
 
 @router.get("/institutions/{institution_id}/acceptable-use/summary",

@@ -41,8 +41,8 @@ class MyPolicies:
     accepted: list[AcceptableUseAcceptance] = field(default_factory=list)
 
 
-def _accepted_by(actor: Actor) -> Exists:
-    return Exists(AcceptableUseAcceptance.objects.filter(policy_id=OuterRef("pk"), person_id=actor.person_id))
+def _accepted_by(person_id: int) -> Exists:
+    return Exists(AcceptableUseAcceptance.objects.filter(policy_id=OuterRef("pk"), person_id=person_id))
 
 
 def my_policies(actor: Actor) -> MyPolicies:
@@ -50,7 +50,7 @@ def my_policies(actor: Actor) -> MyPolicies:
     (newest first). Two queries."""
     if actor.person_id is None:
         return MyPolicies()
-    pending = list(visible(actor, AcceptableUsePolicy, "accept").filter(~_accepted_by(actor))
+    pending = list(visible(actor, AcceptableUsePolicy, "accept").filter(~_accepted_by(actor.person_id))
                    .select_related("institution").order_by("institution__name", "audience"))
     accepted = list(visible(actor, AcceptableUseAcceptance).filter(person_id=actor.person_id)
                     .select_related("policy__institution"))
@@ -61,7 +61,7 @@ def pending_count(actor: Actor) -> int:
     """How many policies in force await the actor's acceptance (one query; none for the anonymous)."""
     if actor.person_id is None:
         return 0
-    return visible(actor, AcceptableUsePolicy, "accept").filter(~_accepted_by(actor)).count()
+    return visible(actor, AcceptableUsePolicy, "accept").filter(~_accepted_by(actor.person_id)).count()
 
 
 def policy_detail(actor: Actor, pk: object) -> tuple[AcceptableUsePolicy, AcceptableUseAcceptance | None, bool]:
