@@ -52,6 +52,7 @@ PLACEHOLDERS = {"{policy_id}": _policy}
 
 # For commonroom/config/tests/test_openapi_contract.py: every operation answers as its schema declares.
 CONTRACT_BODIES = {
+    ("post", "/api/v1/acceptable-use/{policy_id}/accept"): {},
     ("post", "/api/v1/institutions/{institution_id}/acceptable-use/policies"): {
         "audience": "learners", "title": "Contract", "body": "Be kind."},
 }
