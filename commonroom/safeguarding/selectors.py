@@ -17,6 +17,7 @@ from commonroom.authz.models import INSTITUTION_ROLES, RoleAssignment
 from commonroom.common.dates import in_force
 from commonroom.organisations.models import Institution
 from commonroom.people.models import ContactLink, Enrolment, Person
+from commonroom.people.policies import barred_learner_ids
 from commonroom.safeguarding.models import AcceptableUseAcceptance, AcceptableUsePolicy, Audience
 
 NAMES_SHOWN = 500  # names listed per audience on the leaders' page; the counts are always complete
@@ -121,7 +122,7 @@ class AudiencePeople:
 
 def audience_people(actor: Actor, institution_id: object, audience: str) -> AudiencePeople:
     """For the institution's managers: who in the audience has accepted the version in force (with when) and
-    who has not, by name, up to ``NAMES_SHOWN`` of each. Four queries after the institution."""
+    who has not, by name, up to ``NAMES_SHOWN`` of each. Learners the actor is barred from are left out."""
     from commonroom.authz.api import NotFound
 
     institution = get_for(actor, Institution, institution_id, "acceptable_use_manage")
@@ -130,6 +131,9 @@ def audience_people(actor: Actor, institution_id: object, audience: str) -> Audi
     policy = visible(actor, AcceptableUsePolicy).filter(institution=institution, audience=audience,
                                                           superseded_at__isnull=True).first()
     members = audience_members(institution.pk, audience, actor.on)
+    barred = barred_learner_ids(actor) if audience == Audience.LEARNERS else frozenset()
+    if barred:  # a bar wins: a leader barred from a learner does not see that learner's name here either
+        members = members.exclude(learner_id__in=sorted(barred))
     people = Person.objects.filter(pk__in=members).order_by("family_name", "given_name", "pk")
     accepted_rows: list[tuple[Person, datetime.datetime]] = []
     accepted_total = 0

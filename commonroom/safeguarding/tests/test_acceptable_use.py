@@ -189,7 +189,7 @@ def test_leaders_see_who_has_not_accepted(world, django_assert_max_num_queries) 
     inst = world.institutions["a1"]
     client = _client(world, "a1.head")
     client.get("/")
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         page = client.get(f"/institutions/{inst.pk}/acceptable-use/learners/").content.decode()
     waiting, accepted = page.split("Not accepted yet (3)")[1].split("Accepted (1)")
     for who in ("a1.learnerA1", "a1.learnerB1", "a1.learnerB2"):
@@ -200,6 +200,18 @@ def test_leaders_see_who_has_not_accepted(world, django_assert_max_num_queries) 
     assert world.people["parent.a1"].full_name in parents and world.people["parent.two"].full_name in parents
     assert world.people["parent.barred"].full_name not in parents
     assert client.get(f"/institutions/{inst.pk}/acceptable-use/governors/").status_code == 404
+
+
+def test_a_leader_barred_from_a_learner_does_not_see_their_name(world) -> None:  # type: ignore[no-untyped-def]
+    from commonroom.common.dates import today
+    from commonroom.people.models import ContactLink
+
+    ContactLink.objects.create(learner=world.learners["a1.learnerB1"], contact=world.people["a1.dsl"],
+                               relationship=ContactLink.Relationship.PARENT, priority=3, access_barred=True,
+                               start_date=today())
+    page = _client(world, "a1.dsl").get(f"/institutions/{world.institutions['a1'].pk}/acceptable-use/learners/")
+    html = page.content.decode()
+    assert world.people["a1.learnerB1"].full_name not in html and world.people["a1.learnerB2"].full_name in html
 
 
 # API ----------------------------------------------------------------------------------------------
