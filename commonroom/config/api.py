@@ -32,6 +32,7 @@ from commonroom.records.api import router as records_router
 from commonroom.records.assessment_api import reports_router, sen_router
 from commonroom.records.assessment_api import router as assessment_router
 from commonroom.resources.api import router as resources_router
+from commonroom.safeguarding.api import router as safeguarding_router
 from commonroom.selfreview.api import router as selfreview_router
 from commonroom.selfreview.api_charter import router as selfreview_charter_router
 from commonroom.selfreview.api_files import router as selfreview_files_router
@@ -104,3 +105,4 @@ api.add_router("", calendar_router)
 api.add_router("", selfreview_plans_router)
 api.add_router("", selfreview_charter_router)
 api.add_router("", selfreview_files_router)
+api.add_router("", safeguarding_router)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "commonroom.selfreview",
     "commonroom.wall",
     "commonroom.calendar",
+    "commonroom.safeguarding",
     "commonroom.home",
     "commonroom.demo",
 ]

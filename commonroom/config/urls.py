@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("commonroom.quizzes.practice_urls")),
     path("", include("commonroom.wall.urls")),
     path("", include("commonroom.calendar.urls")),
+    path("", include("commonroom.safeguarding.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

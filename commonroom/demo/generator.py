@@ -1367,7 +1367,8 @@ def write_plan(plan: DemoPlan, seed: int, say: Any) -> None:
 
 # Later apps add their generated rows in ``commonroom/<app>/demo.py`` (``write_demo(plan, today, seed) -> str``,
 # returning the line to print). They run after the core records, in this order: an app may build on one before it.
-APP_DEMO_ORDER = ("learning", "resources", "quizzes", "wall", "family", "notifications", "messaging", "liaison", "selfreview")
+APP_DEMO_ORDER = ("learning", "resources", "quizzes", "wall", "family", "notifications", "messaging", "liaison", "selfreview",
+                  "safeguarding")
 
 
 def app_demo_writers() -> list[Any]:

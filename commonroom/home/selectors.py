@@ -7,10 +7,12 @@ from typing import Any
 
 from commonroom.authz.actor import Actor
 from commonroom.authz.api import visible
-from commonroom.authz.models import WHOLE_INSTITUTION_ROLES, Role
+from commonroom.authz.models import INSTITUTION_ROLES, WHOLE_INSTITUTION_ROLES, Role
 from commonroom.organisations import selectors as organisations
 from commonroom.organisations.models import Institution, LocalAuthority
 from commonroom.people import selectors as people
+from commonroom.safeguarding import selectors as acceptable_use
+from commonroom.safeguarding.policies import managed_institutions
 
 LEARNERS_ON_HOME = 50
 
@@ -21,6 +23,7 @@ class InstitutionPanel:
     roles: list[str]
     year_groups: list[dict[str, Any]]
     staff: list[dict[str, Any]]
+    manages_acceptable_use: bool = False  # head, senior leader or DSL there: a link to its acceptable-use page
 
 
 @dataclass
@@ -34,6 +37,7 @@ class Home:
     authorities: list[organisations.AuthorityOverview] = field(default_factory=list)
     admin: dict[str, int] | None = None
     coming_up: list[Any] | None = None  # "what's coming up": None when the person has no classes
+    acceptable_use_pending: int = 0  # acceptable-use policies in force waiting for this person to accept
 
     @property
     def is_empty(self) -> bool:
@@ -62,11 +66,14 @@ def home_for(actor: Actor) -> Home:
                     roles=[str(role) for role in roles],
                     year_groups=people.year_group_counts(actor, institution_id),
                     staff=organisations.staff_by_role(actor, institution_id),
+                    manages_acceptable_use=institution_id in managed_institutions(actor),
                 )
             )
     if home.own is not None or actor.staff_groups:
         home.coming_up = coming_up(actor)
     home.authorities = organisations.authority_overviews(actor)
+    if home.own is not None or home.children or actor.institutions_where(*INSTITUTION_ROLES):
+        home.acceptable_use_pending = acceptable_use.pending_count(actor)  # one query, only for an audience
     if actor.is_platform_admin:
         from commonroom.identity.models import User
 

@@ -28,8 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from commonroom.authz.actor import Actor
 from commonroom.authz.api import NotFound
-from commonroom.authz.models import INSTITUTION_ROLES, Role, RoleAssignment
-from commonroom.common.dates import in_force
+from commonroom.authz.models import Role, RoleAssignment
 from commonroom.organisations.models import Institution
 
 DEFAULT_WEEKS = 6  # the period of the weekly measures: the last six weeks up to the date
@@ -363,24 +362,45 @@ def registers_on_time(actor: Actor, institution: Institution, on: datetime.date,
 
 
 def acceptable_use(actor: Actor, institution: Institution, on: datetime.date) -> Figure:
-    """Commonroom does not record acceptance of an acceptable-use policy yet. What it does know is who has
-    signed in to their own account, which is where such an acceptance would be asked: staff with a role
-    at the institution and learners on roll. The sentence says so."""
-    from commonroom.identity.models import User
-    from commonroom.people.models import Enrolment
+    """The share of the institution's staff (a staff role in force) and learners (on roll) on ``on`` who have
+    accepted, by the end of that day, the version of their audience's acceptable-use policy in force that day
+    (published by then and not yet replaced: ``commonroom.safeguarding``). An audience with no policy in force
+    is left out and the sentence says so; with neither, the figure is not available. Three queries."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from commonroom.people.models import Person
+    from commonroom.safeguarding.models import AcceptableUseAcceptance, AcceptableUsePolicy, Audience
+    from commonroom.safeguarding.selectors import audience_members
 
     label = str(MEASURE_LABELS["acceptable_use"])
-    staff = RoleAssignment.objects.filter(in_force(on=on), institution=institution,
-                                          role__in=sorted(INSTITUTION_ROLES)).values("person_id")
-    learners = Enrolment.objects.filter(in_force(on=on), institution=institution).values("learner__person_id")
-    people = set(staff.values_list("person_id", flat=True)) | set(learners.values_list("learner__person_id", flat=True))
-    signed_in = User.objects.filter(person_id__in=sorted(people), is_active=True, last_login__isnull=False) \
-        .values("person_id").distinct().count() if people else 0
-    return Figure("acceptable_use", label, _pct(signed_in, len(people)), signed_in, len(people), on, on,
-                  _("Commonroom does not yet record acceptance of an acceptable-use policy. As a stand-in: %(n)s of the "
-                    "%(d)s staff and learners at the institution on %(on)s have signed in to their own account.")
-                  % {"n": signed_in, "d": len(people), "on": on.isoformat()},
-                  available=bool(people))
+    _start, end = _bounds(on, on)
+    in_force_then = {row.audience: row for row in AcceptableUsePolicy.objects.filter(
+        Q(superseded_at__isnull=True) | Q(superseded_at__gte=end), institution=institution,
+        audience__in=[Audience.STAFF, Audience.LEARNERS], published_at__lt=end).order_by("version")}
+    numerator = denominator = 0
+    parts: list[str] = []
+    for audience, who in ((Audience.STAFF, _("staff with a role")), (Audience.LEARNERS, _("learners on roll"))):
+        policy = in_force_then.get(audience)
+        if policy is None:
+            parts.append(_("no acceptable-use policy for %(who)s was in force") % {"who": who})
+            continue
+        accepted = Exists(AcceptableUseAcceptance.objects.filter(
+            institution=institution, policy=policy, person_id=OuterRef("pk"), accepted_at__lt=end))
+        counts = Person.objects.filter(pk__in=audience_members(institution.pk, audience, on)).aggregate(
+            people=Count("pk"), accepted=Count("pk", filter=Q(accepted)))
+        numerator += counts["accepted"]
+        denominator += counts["people"]
+        parts.append(_("%(n)s of %(d)s %(who)s had accepted version %(version)s of “%(title)s”")
+                     % {"n": counts["accepted"], "d": counts["people"], "who": who, "version": policy.version,
+                        "title": policy.title})
+    if not in_force_then:
+        return Figure("acceptable_use", label, None, 0, None, on, on,
+                      _("No acceptable-use policy for staff or learners was in force at the institution on %(on)s, "
+                        "so there is nothing to count: the institution's leaders publish one in Commonroom.")
+                      % {"on": on.isoformat()}, available=False)
+    return Figure("acceptable_use", label, _pct(numerator, denominator), numerator, denominator, on, on,
+                  _("On %(on)s, %(parts)s.") % {"on": on.isoformat(), "parts": "; ".join(parts)},
+                  available=bool(denominator))
 
 
 # --- The registry -----------------------------------------------------------------------------
@@ -402,7 +422,7 @@ MEASURE_LABELS = {
     "teachers_setting_work": gettext_lazy("Teachers setting work online each week"),
     "online_assessments": gettext_lazy("Assessed work handed in online"),
     "registers_on_time": gettext_lazy("Registers taken on time"),
-    "acceptable_use": gettext_lazy("Staff and learners signed in to their own account (acceptable use)"),
+    "acceptable_use": gettext_lazy("Staff and learners who have accepted the acceptable-use policy"),
 }
 
 

@@ -188,6 +188,12 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/wall/posts/{post_id}/reports"),
     ("get", "/api/v1/wall/reports"),
     ("post", "/api/v1/wall/reports/{wall_report_id}/resolve"),
+    # Acceptable use (safeguarding)
+    ("get", "/api/v1/acceptable-use"),
+    ("post", "/api/v1/acceptable-use/{policy_id}/accept"),
+    ("get", "/api/v1/institutions/{institution_id}/acceptable-use/policies"),
+    ("post", "/api/v1/institutions/{institution_id}/acceptable-use/policies"),
+    ("get", "/api/v1/institutions/{institution_id}/acceptable-use/summary"),
 }
 
 

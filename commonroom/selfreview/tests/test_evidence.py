@@ -124,17 +124,38 @@ def test_online_assessments_count_hand_ins_online_and_take_other_sources(world, 
     assert (figure.numerator, figure.denominator) == (8, 9) and "5 portfolio pieces" in figure.sentence
 
 
-def test_acceptable_use_says_what_it_really_counts(world) -> None:  # type: ignore[no-untyped-def]
-    """Staff with a role at a1 (head, leader, senco, dsl, office, teacher, teacher2, tutor) and learners on
-    roll (A1, A2, B1, B2: the leaver has left); three of them have signed in."""
-    from commonroom.identity.models import User
+def test_acceptable_use_counts_acceptances_of_the_version_in_force(world) -> None:  # type: ignore[no-untyped-def]
+    """a1 has a staff policy (version 1, accepted by the head) and a learners' policy whose version 2 was published
+    today (accepted by learnerA2; learnerA1 accepted version 1 only). Staff with a role at a1: head, leader,
+    senco, dsl, office, teacher, teacher2, tutor (not the governor); learners on roll: A1, A2, B1, B2."""
+    from commonroom.safeguarding.services import policy_accept
+    from commonroom.safeguarding.testing_world import policy_named
 
-    User.objects.update(last_login=None)
-    User.objects.filter(username__in=["a1.head", "a1.teacher", "a1.learnerA1", "b1.head", "a1.leaver"]).update(
-        last_login=timezone.now())
-    figure = measures.acceptable_use(world.actor("a1.head"), world.institutions["a1"], today())
-    assert (figure.numerator, figure.denominator) == (3, 12)
-    assert "does not yet record acceptance of an acceptable-use policy" in figure.sentence
+    a1 = world.institutions["a1"]
+    figure = measures.acceptable_use(world.actor("a1.head"), a1, today())
+    assert (figure.numerator, figure.denominator, figure.value, figure.available) == (2, 12, 16.7, True)
+    assert "1 of 8 staff with a role had accepted version 1" in figure.sentence
+    assert "1 of 4 learners on roll had accepted version 2" in figure.sentence
+    # Yesterday version 1 was in force for learners, and learnerA1 had accepted it.
+    yesterday = measures.acceptable_use(world.actor("a1.head"), a1, today() - datetime.timedelta(days=1))
+    assert "1 of 4 learners on roll had accepted version 1" in yesterday.sentence
+    # learnerA1 accepts version 2: counted from today, not on the day before.
+    policy_accept(actor=world.actor("a1.learnerA1"), policy=policy_named(world, "a1.learners"))
+    assert measures.acceptable_use(world.actor("a1.head"), a1, today()).numerator == 3
+    assert measures.acceptable_use(world.actor("a1.head"), a1, today() - datetime.timedelta(days=1)).numerator == 2
+
+
+def test_acceptable_use_says_which_audience_has_no_policy(world) -> None:  # type: ignore[no-untyped-def]
+    b1 = measures.acceptable_use(world.actor("b1.head"), world.institutions["b1"], today())
+    assert (b1.numerator, b1.denominator) == (1, 4)  # learners only: b1 has no staff policy
+    assert "no acceptable-use policy for staff with a role was in force" in b1.sentence
+    solo = measures.acceptable_use(world.actor("solo.head"), world.institutions["solo"], today())
+    assert not solo.available and solo.value is None
+    assert "No acceptable-use policy for staff or learners was in force" in solo.sentence
+    # Before anything was published at a1, the figure is not available there either.
+    long_ago = measures.acceptable_use(world.actor("a1.head"), world.institutions["a1"],
+                                       today() - datetime.timedelta(days=60))
+    assert not long_ago.available
 
 
 def test_computing_every_measure_for_one_institution_takes_a_fixed_number_of_queries(world, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
