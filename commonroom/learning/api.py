@@ -1,14 +1,17 @@
 """Course spaces and homework over the API, scoped exactly as the pages are: the same selectors and
 services, so missing and forbidden both answer 404 and refused input answers 422 naming the field
-(``m_<learner>`` for a mark in a bulk save). Hand-ins over the API are text; files go through the page."""
+(``m_<learner>`` for a mark in a bulk save). Hand-ins over the API are text (files go through the page); the
+teacher's annotated feedback file comes as multipart/form-data."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 
 from commonroom.authz.actor import Actor, actor_for
 from commonroom.authz.api import get_for
@@ -273,6 +276,31 @@ def feedback_file(request: HttpRequest, submission_id: int = id_in_path()) -> An
 
     sub = selectors.feedback_file(actor_for(request), submission_id)
     return _download(sub.feedback_file, sub.feedback_file_name or "feedback", sub.feedback_file_type)
+
+
+@router.post("/assignments/{assignment_id}/feedback-files", response={200: SubmissionOut, **NOT_FOUND, **WRITE_ERRORS},
+             summary="Attach an annotated feedback file to a learner's work")
+def feedback_file_upload(
+    request: HttpRequest,
+    assignment_id: int = id_in_path(),
+    learner_id: int | None = Form(None, ge=1, le=MAX_ID, description="The learner whose work it is (required)"),
+    file: UploadedFile | None = File(None, description="The work marked up: a PDF or an image, at most 10 MB"),  # noqa: B008
+) -> dict[str, Any]:
+    """As multipart/form-data. For those who mark the homework (never anyone barred from the learner); it replaces
+    any earlier file and keeps the mark and written feedback. The learner and family get it once the work is
+    returned. A missing or refused file answers 422 with the reason, at ``file``."""
+    actor = actor_for(request)
+    assignment = get_for(actor, Assignment, assignment_id, "manage", queryset=Assignment.objects.select_related("group"))
+    missing = {"learner_id": [_("Say whose work it is.")]} if learner_id is None else {}
+    if file is None:
+        missing["file"] = [_("Attach the file as the multipart field 'file'.")]
+    if missing or learner_id is None or file is None:
+        raise ValidationError(missing)
+    try:
+        sub = services.feedback_file_save(actor=actor, assignment=assignment, learner_id=learner_id, upload=file)
+    except ValidationError as error:
+        raise ValidationError({"file" if k == "feedback_file" else k: v for k, v in error.message_dict.items()}) from None
+    return _submission(sub, True)
 
 
 class HomeworkOut(Schema):

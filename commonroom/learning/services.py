@@ -521,6 +521,33 @@ def mark_one(*, actor: Actor, assignment: Assignment, learner_id: int, mark: str
         raise ValidationError(found) from None
 
 
+def feedback_file_save(*, actor: Actor, assignment: Assignment, learner_id: int, upload: UploadedFile) -> Submission:
+    """Give one learner's work the teacher's annotated feedback file (replacing any earlier one), leaving the
+    mark and written feedback as they are: for the API, where the file comes on its own. Checked as on the
+    page (size, name and content), by those who mark the learner's work; never by anyone barred."""
+    require(actor, "manage", assignment)
+    if learner_id not in group_roll(actor, assignment.group_id):
+        raise NotFound()
+    name, kind = check_feedback_file(upload)
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(assignment=assignment, learner_id=learner_id).first()
+        if submission is None:
+            submission = Submission(institution_id=assignment.institution_id, assignment=assignment, learner_id=learner_id)
+        else:
+            require(actor, "mark", submission)
+        old = submission.feedback_file.name if submission.feedback_file else ""
+        submission.feedback_file.save(name, upload, save=False)
+        submission.feedback_file_name, submission.feedback_file_type = name, kind
+        submission.marked_by_id, submission.marked_at = actor.person_id, timezone.now()
+        submission.save()
+        audit.record(actor, "learning.feedback_file_saved", submission, learner_id=learner_id,
+                     institution_id=assignment.institution_id)
+        if old:
+            storage = submission.feedback_file.storage
+            transaction.on_commit(lambda: storage.delete(old))
+    return submission
+
+
 def assignment_return(*, actor: Actor, assignment: Assignment) -> int:
     """Return the work to all at once: learners and families see marks and feedback from now on. For homework
     linked to an aspect and point, the marks go to the assessment record through the marksheet's save.

@@ -206,3 +206,61 @@ def test_the_api_takes_resource_ids_and_gives_the_resources(world, client):
     assert [r["id"] for r in seen["resources"]] == [video.pk, pack.pk]
     mine = {a["title"]: a for a in client.get("/api/v1/assignments").json()}
     assert [r["title"] for r in mine["Fractions"]["resources"]] == ["Homework sheet"]
+
+
+# Files through the API (multipart) ---------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+
+def test_a_teacher_uploads_a_file_resource_through_the_api_and_attaches_it(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.users["a1.teacher"])
+    made = client.post("/api/v1/resources/files", {"title": "Ratio sheet", "audience": "institution",
+                                                   "file": SimpleUploadedFile("ratio.pdf", PDF, "application/pdf")})
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert (body["kind"], body["file_name"], body["audience"]) == ("file", "ratio.pdf", "institution")
+    assert client.get(body["file_url"]).status_code == 200
+    space = world.groups["a1.maths"].course_space
+    homework = client.post(f"/api/v1/courses/{space.pk}/assignments",
+                           {"title": "Ratio", "due_at": (timezone.now() + datetime.timedelta(days=2)).isoformat(),
+                            "resource_ids": [body["id"]]}, content_type="application/json")
+    assert homework.json()["resources"] == [{"id": body["id"], "title": "Ratio sheet", "kind": "file"}]
+
+    before = Resource.objects.count()
+    disguised = client.post("/api/v1/resources/files", {"title": "Not a PDF",
+                                                        "file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00", "application/pdf")})
+    assert disguised.status_code == 422 and disguised.json()["detail"][0]["loc"][-1] == "file"
+    missing = client.post("/api/v1/resources/files", {"title": "No file"})
+    assert missing.status_code == 422 and "file" in [d["loc"][-1] for d in missing.json()["detail"]]
+    assert Resource.objects.count() == before
+    client.force_login(world.users["a1.learnerA1"])
+    assert client.post("/api/v1/resources/files", {"title": "x", "file": SimpleUploadedFile("r.pdf", PDF)}).status_code == 404
+
+
+def test_the_teacher_attaches_a_feedback_file_through_the_api_keeping_the_mark(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from commonroom.learning.models import Submission
+
+    fractions = Assignment.objects.get(title="Fractions", group=world.groups["a1.maths"])
+    learner = world.learners["a1.learnerA1"]
+    url = f"/api/v1/assignments/{fractions.pk}/feedback-files"
+    client.force_login(world.users["a1.teacher"])
+    saved = client.post(url, {"learner_id": learner.pk, "file": SimpleUploadedFile("marked.pdf", PDF, "application/pdf")})
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["has_feedback_file"] is True and saved.json()["mark"] == "7"  # the mark stays
+    submission = Submission.objects.get(assignment=fractions, learner=learner)
+    assert submission.feedback_file_name == "marked.pdf" and submission.feedback == "Good work"
+    assert client.get(f"/api/v1/submissions/{submission.pk}/feedback-file").status_code == 200
+
+    refused = client.post(url, {"learner_id": learner.pk, "file": SimpleUploadedFile("notes.docx", PDF)})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"][-1] == "file" and "PDF or an image" in refused.json()["detail"][0]["msg"]
+    assert client.post(url, {"learner_id": learner.pk}).status_code == 422
+    outsider = world.learners["b1.learnerA1"].pk  # not in the group: 404, as missing
+    assert client.post(url, {"learner_id": outsider, "file": SimpleUploadedFile("m.pdf", PDF)}).status_code == 404
+    client.force_login(world.users["a1.teacher2"])  # does not mark maths
+    assert client.post(url, {"learner_id": learner.pk, "file": SimpleUploadedFile("m.pdf", PDF)}).status_code == 404

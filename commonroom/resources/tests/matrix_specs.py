@@ -80,6 +80,9 @@ PAGE_SPECS = {
 API_SPECS = {
     ("get", "/api/v1/resources"): Spec(lambda w, t: "", SIGNED_IN),
     ("post", "/api/v1/resources"): Spec(lambda w, t: "", lambda p, t: orr.has_bank(p), ok=(201,), body=_resource_body),
+    # JSON carries no file: teaching staff are told to attach one (422); everyone else gets 404.
+    ("post", "/api/v1/resources/files"): Spec(lambda w, t: "", lambda p, t: orr.has_bank(p), ok=(422,),
+                                              body=lambda w, t: {}),
     ("get", "/api/v1/resources/{resource_id}"): Spec(lambda w, t: "", orr.may_view, RESOURCES),
     ("put", "/api/v1/resources/{resource_id}"): Spec(lambda w, t: "", orr.may_manage, RESOURCES, body=_resource_body),
     ("post", "/api/v1/resources/{resource_id}/rating"): Spec(lambda w, t: "", orr.may_rate, RESOURCES,
@@ -99,6 +102,7 @@ CONTRACT_BODIES = {
     ("put", "/api/v1/resources/{resource_id}"): {"title": "Contract", "kind": "page", "body": "<p>x</p>"},
     ("post", "/api/v1/resources/{resource_id}/rating"): {"stars": 3},
     ("post", "/api/v1/resources/{resource_id}/copy"): {},
+    ("post", "/api/v1/resources/files"): {},
     ("post", "/api/v1/course-sections/{section_id}/items"): {"resource_id": 1},
 }
 

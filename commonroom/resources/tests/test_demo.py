@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from commonroom.demo import generator
 from django.db.models import F
 
+from commonroom.demo import generator
 from commonroom.learning.models import AssignmentResource
 from commonroom.resources.models import Rating, Resource, SectionItem
 
