@@ -49,8 +49,11 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args: Any, group: Group, resource_choices: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices: Any = self.fields["resources"]
-        choices.choices = [(r.pk, f"{r.title} ({r.get_kind_display()})") for r in resource_choices]
+        if resource_choices:
+            choices: Any = self.fields["resources"]
+            choices.choices = [(r.pk, f"{r.title} ({r.get_kind_display()})") for r in resource_choices]
+        else:  # nothing attached and nothing found: no empty list, and what is attached stays as it is
+            del self.fields["resources"]
         from commonroom.records.assessment_services import aspects_for_subject
 
         grade_sets: Any = self.fields["grade_set"]
@@ -72,7 +75,7 @@ class AssignmentForm(forms.Form):
                 "mark_out_of": data.get("mark_out_of"),
                 "aspect_id": int(data["aspect"]) if data.get("aspect") else None,
                 "point_id": data["point"].pk if data.get("point") else None,
-                "resource_ids": list(data.get("resources") or [])}
+                "resource_ids": list(data.get("resources") or []) if "resources" in self.fields else None}
 
     @staticmethod
     def initial_for(assignment: Assignment) -> dict[str, Any]:

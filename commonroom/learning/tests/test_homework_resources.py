@@ -264,3 +264,14 @@ def test_the_teacher_attaches_a_feedback_file_through_the_api_keeping_the_mark(w
     assert client.post(url, {"learner_id": outsider, "file": SimpleUploadedFile("m.pdf", PDF)}).status_code == 404
     client.force_login(world.users["a1.teacher2"])  # does not mark maths
     assert client.post(url, {"learner_id": learner.pk, "file": SimpleUploadedFile("m.pdf", PDF)}).status_code == 404
+
+
+def test_a_search_that_finds_nothing_says_so_and_keeps_what_is_attached(world, client):
+    client.force_login(world.users["a1.teacher"])
+    space = world.groups["a1.maths"].course_space
+    page = client.get(f"/courses/{space.pk}/homework/new/", {"q": "zzzz"})
+    assert "No resources in your bank match" in page.content.decode()
+    assert "resources" not in page.context["form"].fields
+    fractions = Assignment.objects.get(title="Fractions", group=world.groups["a1.maths"])
+    edit = client.get(f"/homework/{fractions.pk}/edit/", {"q": "zzzz"})  # the attached sheet is still offered, ticked
+    assert edit.context["form"]["resources"].value() == [resource_named(world, "a1.sheet").pk]
