@@ -1,16 +1,19 @@
 """Course spaces and homework over the API, scoped exactly as the pages are: the same selectors and
 services, so missing and forbidden both answer 404 and refused input answers 422 naming the field
-(``m_<learner>`` for a mark in a bulk save). Hand-ins over the API are text; files go through the page."""
+(``m_<learner>`` for a mark in a bulk save). Hand-ins over the API are text (files go through the page); the
+teacher's annotated feedback file comes as multipart/form-data."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 
-from commonroom.authz.actor import actor_for
+from commonroom.authz.actor import Actor, actor_for
 from commonroom.authz.api import get_for
 from commonroom.common.api_schemas import DETAIL_ERRORS, MAX_ID, NOT_FOUND, READ_ERRORS, WRITE_ERRORS, id_in_path
 from commonroom.learning import selectors, services
@@ -61,6 +64,12 @@ def get_space(request: HttpRequest, space_id: int = id_in_path()) -> dict[str, A
         {"id": s.pk, "position": s.position, "title": s.title, "body": s.body, "links": s.links} for s in data.sections]}
 
 
+class AttachedResourceOut(Schema):
+    id: int
+    title: str
+    kind: str = Field(description="page, file, link or media; open it at GET /resources/{id}")
+
+
 class AssignmentOut(Schema):
     id: int
     group_id: int
@@ -75,6 +84,7 @@ class AssignmentOut(Schema):
     aspect_id: int | None
     point_id: int | None
     returned_at: datetime.datetime | None
+    resources: list[AttachedResourceOut] = Field(description="The attached resources you may open, in order")
 
 
 class AssignmentIn(Schema):
@@ -88,19 +98,31 @@ class AssignmentIn(Schema):
     mark_out_of: int | None = Field(None, ge=1, le=1000)
     aspect_id: int | None = Field(None, ge=1, le=MAX_ID, description="With point_id: marks go to the assessment record on return")
     point_id: int | None = Field(None, ge=1, le=MAX_ID)
+    resource_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+        None, max_length=services.MAX_RESOURCES,
+        description="The resources to attach, in order: yours or shared with you (GET /resources). They replace "
+                    "those attached; leave it out to keep them as they are.")
 
 
-def _assignment(a: Assignment) -> dict[str, Any]:
+def _assignment(a: Assignment, resources: list[Any]) -> dict[str, Any]:
     return {field: getattr(a, field) for field in (
         "title", "instructions", "due_at", "expected_minutes", "state", "allow_late", "grade_set_id", "mark_out_of",
-        "aspect_id", "point_id", "returned_at", "group_id")} | {"id": a.pk}
+        "aspect_id", "point_id", "returned_at", "group_id")} | {
+        "id": a.pk, "resources": [{"id": r.pk, "title": r.title, "kind": r.kind} for r in resources]}
+
+
+def _assignments(actor: Actor, rows: list[Assignment]) -> list[dict[str, Any]]:
+    """Assignments already read through ``authz``, each with its resources (one more query for them all)."""
+    attached = selectors.attached_resources(actor, [a.pk for a in rows])
+    return [_assignment(a, attached[a.pk]) for a in rows]
 
 
 @router.get("/courses/{space_id}/assignments", response={200: list[AssignmentOut], **DETAIL_ERRORS},
             summary="List a course space's homework")
 def list_assignments(request: HttpRequest, space_id: int = id_in_path()) -> list[dict[str, Any]]:
     """Homework set for the space's group, newest due first (drafts too, for those who manage it)."""
-    return [_assignment(a) for a in selectors.course_space(actor_for(request), space_id).assignments]
+    actor = actor_for(request)
+    return _assignments(actor, list(selectors.course_space(actor, space_id).assignments))
 
 
 @router.post("/courses/{space_id}/assignments", response={201: AssignmentOut, **NOT_FOUND, **WRITE_ERRORS},
@@ -109,12 +131,13 @@ def create_assignment(request: HttpRequest, payload: AssignmentIn, space_id: int
     actor = actor_for(request)
     space = get_for(actor, CourseSpace, space_id, "manage", queryset=CourseSpace.objects.select_related("group"))
     assignment = services.assignment_save(actor=actor, group=space.group, **payload.dict())
-    return 201, _assignment(assignment)
+    return 201, _assignments(actor, [assignment])[0]
 
 
 @router.get("/assignments/{assignment_id}", response={200: AssignmentOut, **DETAIL_ERRORS}, summary="Get homework")
 def get_assignment(request: HttpRequest, assignment_id: int = id_in_path()) -> dict[str, Any]:
-    return _assignment(get_for(actor_for(request), Assignment, assignment_id))
+    actor = actor_for(request)
+    return _assignments(actor, [get_for(actor, Assignment, assignment_id)])[0]
 
 
 @router.put("/assignments/{assignment_id}", response={200: AssignmentOut, **NOT_FOUND, **WRITE_ERRORS},
@@ -122,8 +145,8 @@ def get_assignment(request: HttpRequest, assignment_id: int = id_in_path()) -> d
 def update_assignment(request: HttpRequest, payload: AssignmentIn, assignment_id: int = id_in_path()) -> dict[str, Any]:
     actor = actor_for(request)
     assignment = get_for(actor, Assignment, assignment_id, "manage", queryset=Assignment.objects.select_related("group"))
-    return _assignment(services.assignment_save(actor=actor, group=assignment.group, assignment=assignment,
-                                                **payload.dict()))
+    saved = services.assignment_save(actor=actor, group=assignment.group, assignment=assignment, **payload.dict())
+    return _assignments(actor, [saved])[0]
 
 
 class SubmissionOut(Schema):
@@ -214,7 +237,8 @@ def return_work(request: HttpRequest, assignment_id: int = id_in_path()) -> dict
 def my_assignments(request: HttpRequest) -> list[dict[str, Any]]:
     """Homework in all your classes today, newest due first (at most 500): a learner's set homework, a teacher's
     (drafts too) for the classes they teach. Your hand-ins: ``GET /learners/{your id}/homework``."""
-    return [_assignment(a) for a in selectors.my_assignments(actor_for(request))]
+    actor = actor_for(request)
+    return _assignments(actor, selectors.my_assignments(actor))
 
 
 @router.get("/submissions/{submission_id}", response={200: SubmissionOut, **DETAIL_ERRORS}, summary="Get a hand-in")
@@ -252,6 +276,31 @@ def feedback_file(request: HttpRequest, submission_id: int = id_in_path()) -> An
 
     sub = selectors.feedback_file(actor_for(request), submission_id)
     return _download(sub.feedback_file, sub.feedback_file_name or "feedback", sub.feedback_file_type)
+
+
+@router.post("/assignments/{assignment_id}/feedback-files", response={200: SubmissionOut, **NOT_FOUND, **WRITE_ERRORS},
+             summary="Attach an annotated feedback file to a learner's work")
+def feedback_file_upload(
+    request: HttpRequest,
+    assignment_id: int = id_in_path(),
+    learner_id: int | None = Form(None, ge=1, le=MAX_ID, description="The learner whose work it is (required)"),
+    file: UploadedFile | None = File(None, description="The work marked up: a PDF or an image, at most 10 MB"),  # noqa: B008
+) -> dict[str, Any]:
+    """As multipart/form-data. For those who mark the homework (never anyone barred from the learner); it replaces
+    any earlier file and keeps the mark and written feedback. The learner and family get it once the work is
+    returned. A missing or refused file answers 422 with the reason, at ``file``."""
+    actor = actor_for(request)
+    assignment = get_for(actor, Assignment, assignment_id, "manage", queryset=Assignment.objects.select_related("group"))
+    missing = {"learner_id": [_("Say whose work it is.")]} if learner_id is None else {}
+    if file is None:
+        missing["file"] = [_("Attach the file as the multipart field 'file'.")]
+    if missing or learner_id is None or file is None:
+        raise ValidationError(missing)
+    try:
+        sub = services.feedback_file_save(actor=actor, assignment=assignment, learner_id=learner_id, upload=file)
+    except ValidationError as error:
+        raise ValidationError({"file" if k == "feedback_file" else k: v for k, v in error.message_dict.items()}) from None
+    return _submission(sub, True)
 
 
 class HomeworkOut(Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -41,9 +42,18 @@ class AssignmentForm(forms.Form):
     point = forms.ModelChoiceField(label=_("Send marks to the assessment record at"), required=False,
                                    queryset=AssessmentPoint.objects.none(), empty_label=_("Do not send"))
     aspect = forms.ChoiceField(label=_("As the aspect"), required=False, choices=[])
+    resources = forms.TypedMultipleChoiceField(
+        label=_("Resources"), required=False, coerce=int, choices=[], widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the resources learners should use: yours, or shared with you. Those already attached come "
+                    "first, in their order; untick one to take it off the homework."))
 
-    def __init__(self, *args: Any, group: Group, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, group: Group, resource_choices: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if resource_choices:
+            choices: Any = self.fields["resources"]
+            choices.choices = [(r.pk, f"{r.title} ({r.get_kind_display()})") for r in resource_choices]
+        else:  # nothing attached and nothing found: no empty list, and what is attached stays as it is
+            del self.fields["resources"]
         from commonroom.records.assessment_services import aspects_for_subject
 
         grade_sets: Any = self.fields["grade_set"]
@@ -64,7 +74,8 @@ class AssignmentForm(forms.Form):
                 "grade_set_id": data["grade_set"].pk if data.get("grade_set") else None,
                 "mark_out_of": data.get("mark_out_of"),
                 "aspect_id": int(data["aspect"]) if data.get("aspect") else None,
-                "point_id": data["point"].pk if data.get("point") else None}
+                "point_id": data["point"].pk if data.get("point") else None,
+                "resource_ids": list(data.get("resources") or []) if "resources" in self.fields else None}
 
     @staticmethod
     def initial_for(assignment: Assignment) -> dict[str, Any]:
@@ -73,7 +84,8 @@ class AssignmentForm(forms.Form):
                 "due_time": local.time().replace(second=0, microsecond=0), "expected_minutes": assignment.expected_minutes,
                 "allow_late": assignment.allow_late, "grade_set": assignment.grade_set_id,
                 "mark_out_of": assignment.mark_out_of, "aspect": str(assignment.aspect_id or ""),
-                "point": assignment.point_id}
+                "point": assignment.point_id,
+                "resources": list(assignment.resource_links.order_by("position", "pk").values_list("resource_id", flat=True))}
 
 
 class HandInForm(forms.Form):

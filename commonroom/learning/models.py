@@ -6,7 +6,8 @@ teachers and learners are not stored: they are the group's staff (``GroupStaff``
 
 An assignment is work set for a group. A submission is one learner's hand-in (and the teacher's mark
 and feedback), one row per learner and assignment: a resubmission replaces the text or file and counts
-the attempt, the audit trail keeps when each hand-in happened.
+the attempt, the audit trail keeps when each hand-in happened. An assignment carries an ordered set of
+shared resources (``AssignmentResource``).
 """
 
 from __future__ import annotations
@@ -81,6 +82,25 @@ class Assignment(InstitutionOwned):
     @property
     def returned(self) -> bool:
         return self.returned_at is not None
+
+
+class AssignmentResource(InstitutionOwned):
+    """A shared resource attached to homework, in order. The row belongs to the homework's school; the resource
+    may be from another school (one shared with the teacher's local authority or with everyone). Withdrawing the
+    resource removes it from the homework, never the homework."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="resource_links")
+    resource = models.ForeignKey("resources.Resource", on_delete=models.CASCADE, related_name="assignment_links")
+    position = models.PositiveSmallIntegerField(default=0)
+    added_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["assignment", "position", "pk"]
+        indexes = [models.Index(fields=["institution", "assignment", "position"], name="assignmentres_inst_assign")]
+        constraints = [models.UniqueConstraint(fields=["assignment", "resource"], name="assignmentres_once")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.resource_id}"
 
 
 def submission_path(instance: Submission, filename: str) -> str:

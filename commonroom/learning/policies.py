@@ -102,11 +102,13 @@ register(CourseSpace, view=ThroughGroup(COURSE_VIEW), manage=ThroughGroup(COURSE
 register(Section, view=ThroughGroup(COURSE_VIEW, "space__group"), manage=ThroughGroup(COURSE_MANAGE, "space__group"))
 
 ASSIGNMENT_MANAGE = ThroughGroup(COURSE_MANAGE)
+# Also who opens the resources attached to the homework (``resources/policies.py``).
+ASSIGNMENT_VIEW = ASSIGNMENT_MANAGE | ThroughGroup(COURSE_VIEW | guardian_of_member, extra=Q(state=Assignment.State.SET),
+                                                   extra_check=_is_set)
 register(
     Assignment,
     manage=ASSIGNMENT_MANAGE,
-    view=ASSIGNMENT_MANAGE
-    | ThroughGroup(COURSE_VIEW | guardian_of_member, extra=Q(state=Assignment.State.SET), extra_check=_is_set),
+    view=ASSIGNMENT_VIEW,
     hand_in=ThroughGroup(member_of_group, extra=Q(state=Assignment.State.SET), extra_check=_is_set),
 )
 

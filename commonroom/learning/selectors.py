@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -24,7 +25,7 @@ from commonroom.authz.actor import Actor
 from commonroom.authz.api import can, get_for, visible
 from commonroom.common.dates import in_force
 from commonroom.learning import services
-from commonroom.learning.models import Assignment, CourseSpace, Section, Submission
+from commonroom.learning.models import Assignment, AssignmentResource, CourseSpace, Section, Submission
 from commonroom.people.models import Group, GroupMembership, Learner
 from commonroom.people.policies import learner_institutions
 
@@ -189,6 +190,7 @@ class AssignmentView:
     own: Submission | None  # the actor's own hand-in, if they are a learner of the group
     handed_in_count: int = 0
     learner_count: int = 0
+    resources: list[Any] = field(default_factory=list)  # the attached resources the actor may open, in order
 
     @property
     def overdue(self) -> bool:
@@ -201,13 +203,57 @@ def assignment_detail(actor: Actor, pk: int) -> AssignmentView:
     manage = can(actor, "manage", assignment)
     hand = can(actor, "hand_in", assignment)
     own = Submission.objects.filter(assignment=assignment, learner_id=actor.person_id).first() if hand else None
-    view = AssignmentView(assignment, manage, hand, own)
+    view = AssignmentView(assignment, manage, hand, own, resources=attached_resources(actor, [assignment.pk])[assignment.pk])
     if manage:
         roll = services.group_roll(actor, assignment.group_id)
         view.learner_count = len(roll)
         view.handed_in_count = Submission.objects.filter(assignment=assignment, learner_id__in=sorted(roll),
                                                          handed_in_at__isnull=False).count()
     return view
+
+
+def attached_resources(actor: Actor, assignment_ids: list[int]) -> dict[int, list[Any]]:
+    """Each assignment's attached resources that the actor may open (the resources app's ``view`` rule), in
+    order: one query, whatever the number of assignments. The caller has already read the assignments through
+    ``authz``."""
+    from commonroom.resources.models import Resource
+
+    by_assignment: dict[int, list[Any]] = {pk: [] for pk in assignment_ids}
+    if by_assignment:
+        links = (AssignmentResource.objects.filter(assignment_id__in=sorted(by_assignment),
+                                                   resource__in=visible(actor, Resource).values("pk"))
+                 .select_related("resource").order_by("assignment_id", "position", "pk"))
+        for link in links:
+            by_assignment[link.assignment_id].append(link.resource)
+    return by_assignment
+
+
+RESOURCE_CHOICES = 30
+
+
+def resources_to_attach(actor: Actor, group: Group, assignment: Assignment | None, query: str = "",
+                        posted: list[str] | None = None) -> list[Any]:
+    """The resources the set/edit homework form offers: those attached (in order), any posted choice still in
+    the bank (so a ticked resource from an earlier search stays ticked), then the actor's bank at the group's
+    school matching the search words (the resources app's search, best rated first, at most 30). A resource
+    of another school is copied into the teacher's bank first. Four queries at most."""
+    from commonroom.resources.models import Resource
+    from commonroom.resources.selectors import Search, resource_search
+
+    chosen: list[Any] = attached_resources(actor, [assignment.pk])[assignment.pk] if assignment is not None else []
+    seen = {r.pk for r in chosen}
+    posted_ids = sorted({int(p) for p in posted or [] if p.isdigit() and len(p) < 12} - seen)
+    if posted_ids:
+        for resource in visible(actor, Resource, "copy").filter(pk__in=posted_ids, institution_id=group.institution_id) \
+                .order_by("title", "pk"):
+            chosen.append(resource)
+            seen.add(resource.pk)
+    found = resource_search(actor, Search(q=query, institution_id=group.institution_id), per_page=RESOURCE_CHOICES)
+    for resource in found.object_list:
+        if resource.pk not in seen:
+            chosen.append(resource)
+            seen.add(resource.pk)
+    return chosen
 
 
 @dataclass

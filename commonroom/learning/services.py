@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from commonroom.authz import audit
 from commonroom.authz.actor import Actor
-from commonroom.authz.api import NotFound, can, require
+from commonroom.authz.api import NotFound, can, require, visible
 from commonroom.common.dates import in_force
 from commonroom.common.uploads import OFFICE_AND_IMAGES, check_upload
-from commonroom.learning.models import Assignment, CourseSpace, Section, Submission
+from commonroom.learning.models import Assignment, AssignmentResource, CourseSpace, Section, Submission
 from commonroom.organisations.models import Institution
 from commonroom.people.models import Group, GroupMembership
 from commonroom.people.policies import barred_learner_ids
@@ -35,6 +35,7 @@ from commonroom.records.models import Aspect, AssessmentPoint, AssessmentResult,
 SPACE_KINDS = (Group.Kind.TEACHING, Group.Kind.REGISTRATION)
 MAX_LINKS = 20
 MAX_TEXT = 20_000
+MAX_RESOURCES = 20
 
 # What a learner may hand in: the extension -> the type its content must have (``filetype`` reads the
 # first bytes). Plain text has no signature: a .txt must decode as UTF-8 and carry no NUL byte.
@@ -196,8 +197,13 @@ def assignment_save(
     expected_minutes: int = 30, allow_late: bool = True, grade_set_id: int | None = None,
     mark_out_of: int | None = None, aspect_id: int | None = None, point_id: int | None = None,
     state: str = Assignment.State.DRAFT, assignment: Assignment | None = None,
+    resource_ids: Sequence[int] | None = None,
 ) -> Assignment:
-    """Create or change homework for a group. Setting it (state ``set``) shows it to learners and families."""
+    """Create or change homework for a group. Setting it (state ``set``) shows it to learners and families.
+
+    ``resource_ids``, in order, replace the resources attached to the homework (``None`` leaves them as they
+    are). A resource newly attached must be in the teacher's bank (their own or one shared with them, the
+    resources app's ``copy`` rule); one already attached may stay, whoever attached it."""
     require(actor, "manage_course", group)
     if group.kind not in SPACE_KINDS:
         raise NotFound()
@@ -225,6 +231,7 @@ def assignment_save(
             and assignment.submissions.filter(handed_in_at__isnull=False).exists():
         errors["state"] = [_("Learners have handed work in: it cannot go back to a draft.")]
     _check_marking(group, grade_set_id, mark_out_of, aspect_id, point_id, errors)
+    wanted = _check_resources(actor, group, assignment, resource_ids, errors) if resource_ids is not None else None
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -239,13 +246,54 @@ def assignment_save(
         if state == Assignment.State.SET and not was_set:
             assignment.set_by_id, assignment.set_at = actor.person_id, timezone.now()
         assignment.save()
+        detail: dict[str, Any] = {"state": state}
+        if wanted is not None:
+            detail["resource_ids"] = _attach_resources(actor, assignment, wanted)
         audit.record(actor, "learning.assignment_created" if creating else "learning.assignment_changed", assignment,
-                     institution_id=group.institution_id, detail={"state": state})
+                     institution_id=group.institution_id, detail=detail)
         if state == Assignment.State.SET and (not was_set or changing_due):
             from commonroom.notifications.services import homework_alerts_on_commit
 
             homework_alerts_on_commit(assignment_id=assignment.pk, due_at=assignment.due_at)
     return assignment
+
+
+def _check_resources(actor: Actor, group: Group, assignment: Assignment | None, resource_ids: Sequence[int],
+                     errors: dict[str, list[str]]) -> list[int]:
+    """The resources to attach, in order and once each, or an error at ``resources``. A new one must be in the
+    actor's bank and of the homework's school (a row never reaches into another school): a resource shared by
+    another school is copied into the teacher's bank first."""
+    from commonroom.resources.models import Resource
+
+    wanted = list(dict.fromkeys(int(pk) for pk in resource_ids))
+    if len(wanted) > MAX_RESOURCES:
+        errors["resources"] = [_("Attach at most %(n)s resources.") % {"n": MAX_RESOURCES}]
+        return wanted
+    attached = set(AssignmentResource.objects.filter(assignment=assignment).values_list("resource_id", flat=True)) \
+        if assignment is not None and assignment.pk else set()
+    new = sorted(set(wanted) - attached)
+    usable = set(visible(actor, Resource, "copy").filter(pk__in=new, institution_id=group.institution_id)
+                 .values_list("pk", flat=True)) if new else set()
+    if set(new) - usable:
+        # Missing and not in the teacher's bank read the same: nothing is said about someone else's resource.
+        errors["resources"] = [_("Choose resources of this school from your bank: your own, or shared with you. "
+                                 "Copy one from another school into your bank first.")]
+    return wanted
+
+
+def _attach_resources(actor: Actor, assignment: Assignment, wanted: list[int]) -> list[int]:
+    """Make the attached resources exactly ``wanted``, in that order (in the caller's transaction)."""
+    AssignmentResource.objects.filter(assignment=assignment).exclude(resource_id__in=wanted).delete()
+    existing = {link.resource_id: link for link in AssignmentResource.objects.filter(assignment=assignment)}
+    for position, resource_id in enumerate(wanted):
+        link = existing.get(resource_id)
+        if link is None:
+            AssignmentResource.objects.create(institution_id=assignment.institution_id, assignment=assignment,
+                                              resource_id=resource_id, position=position, added_by_id=actor.person_id)
+        elif link.position != position:
+            link.position = position
+            link.save(update_fields=["position", "updated_at"])
+    return wanted
 
 
 def _check_upload(upload: UploadedFile) -> tuple[str, str]:
@@ -471,6 +519,33 @@ def mark_one(*, actor: Actor, assignment: Assignment, learner_id: int, mark: str
             field = {f"m_{learner_id}": "mark", f"f_{learner_id}": "feedback"}.get(key, key)
             found[field] = list(dict.fromkeys(found.get(field, []) + list(messages)))
         raise ValidationError(found) from None
+
+
+def feedback_file_save(*, actor: Actor, assignment: Assignment, learner_id: int, upload: UploadedFile) -> Submission:
+    """Give one learner's work the teacher's annotated feedback file (replacing any earlier one), leaving the
+    mark and written feedback as they are: for the API, where the file comes on its own. Checked as on the
+    page (size, name and content), by those who mark the learner's work; never by anyone barred."""
+    require(actor, "manage", assignment)
+    if learner_id not in group_roll(actor, assignment.group_id):
+        raise NotFound()
+    name, kind = check_feedback_file(upload)
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(assignment=assignment, learner_id=learner_id).first()
+        if submission is None:
+            submission = Submission(institution_id=assignment.institution_id, assignment=assignment, learner_id=learner_id)
+        else:
+            require(actor, "mark", submission)
+        old = submission.feedback_file.name if submission.feedback_file else ""
+        submission.feedback_file.save(name, upload, save=False)
+        submission.feedback_file_name, submission.feedback_file_type = name, kind
+        submission.marked_by_id, submission.marked_at = actor.person_id, timezone.now()
+        submission.save()
+        audit.record(actor, "learning.feedback_file_saved", submission, learner_id=learner_id,
+                     institution_id=assignment.institution_id)
+        if old:
+            storage = submission.feedback_file.storage
+            transaction.on_commit(lambda: storage.delete(old))
+    return submission
 
 
 def assignment_return(*, actor: Actor, assignment: Assignment) -> int:

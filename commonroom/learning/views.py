@@ -103,8 +103,10 @@ def learner_homework(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _assignment_form(request: HttpRequest, group: Group, assignment: Assignment | None) -> HttpResponse:
     actor = actor_for(request)
-    form = AssignmentForm(request.POST or None, group=group,
-                          initial=AssignmentForm.initial_for(assignment) if assignment else None)
+    query = request.GET.get("q", "")[:200]
+    form = AssignmentForm(request.POST or None, group=group, initial=AssignmentForm.initial_for(assignment) if assignment else None,
+                          resource_choices=selectors.resources_to_attach(actor, group, assignment, query,
+                                                                         request.POST.getlist("resources")))
     if request.method == "POST" and form.is_valid():
         state = Assignment.State.SET if "set" in request.POST else Assignment.State.DRAFT
         try:
@@ -115,7 +117,8 @@ def _assignment_form(request: HttpRequest, group: Group, assignment: Assignment 
         else:
             messages.success(request, _("Homework set.") if state == Assignment.State.SET else _("Draft saved."))
             return redirect("learning:assignment", pk=saved.pk)
-    return render(request, "learning/assignment_form.html", {"group": group, "assignment": assignment, "form": form})
+    return render(request, "learning/assignment_form.html", {"group": group, "assignment": assignment, "form": form,
+                                                             "query": query})
 
 
 @login_required

@@ -3,7 +3,8 @@
 The reading and writing of QTI is in ``qti.py`` (pure functions). Here: who may do it, and the writes.
 
 - An import goes into the actor's own bank only (they must be able to keep one: a teacher, head or senior
-  leader); optionally it also makes a draft quiz for a group whose quizzes they manage, holding the items of the
+  leader); optionally it also makes a draft quiz for a teaching group whose quizzes they manage (never a
+  registration group: a quiz belongs to a teaching group), holding the items of the
   package's assessment test in the test's order (or every item). The whole package is read and checked before
   anything is written, and everything is written in one transaction: a bad package stores nothing.
 - An export holds only questions the actor may read: chosen from their bank and the questions shared with them,
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commonroom.authz import audit
 from commonroom.authz.actor import Actor
@@ -34,6 +36,8 @@ from commonroom.quizzes.services import spec_errors
 VERSIONS = ("3.0", "2.1")
 MAX_QUIZ_QUESTIONS = 100
 MAX_EXPORT = 500
+NOT_A_TEACHING_GROUP = gettext_lazy("Choose a teaching group you teach: a quiz belongs to a teaching group, not to a "
+                                    "registration group (form).")
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,9 @@ def qti_import(
         raise NotFound()
     if group is not None:
         require(actor, "manage_quizzes", group)
+        if group.kind != Group.Kind.TEACHING:
+            # A tutor manages their form's quizzes rules-wise, but a quiz belongs to a teaching group.
+            raise ValidationError({"group": [NOT_A_TEACHING_GROUP]})
     if visibility not in Visibility.values:
         raise ValidationError({"visibility": [_("Choose who may use the questions.")]})
     if len(quiz_title) > 200:
@@ -166,8 +173,9 @@ def qti_export_quiz(*, actor: Actor, quiz: Quiz, version: str = "3.0") -> tuple[
 
 
 def importable_groups(actor: Actor) -> list[Group]:
-    """The groups whose quizzes the actor manages: where an import may make a quiz."""
-    return list(visible(actor, Group, "manage_quizzes").order_by("name", "pk"))
+    """The teaching groups whose quizzes the actor manages: where an import may make a quiz (never a
+    registration group: a quiz belongs to a teaching group)."""
+    return list(visible(actor, Group, "manage_quizzes").filter(kind=Group.Kind.TEACHING).order_by("name", "pk"))
 
 
 def exportable_questions(actor: Actor) -> list[Question]:

@@ -19,6 +19,7 @@ from commonroom.quizzes import qti
 from commonroom.quizzes.models import Quiz, Visibility
 from commonroom.quizzes.qti import QtiError
 from commonroom.quizzes.qti_services import (
+    NOT_A_TEACHING_GROUP,
     VERSIONS,
     exportable_questions,
     importable_groups,
@@ -44,6 +45,7 @@ class ImportForm(forms.Form):
     )
     group = forms.TypedChoiceField(
         label=gettext_lazy("Also make a draft quiz for"), required=False, coerce=int, empty_value=None,
+        error_messages={"invalid_choice": NOT_A_TEACHING_GROUP},
         help_text=gettext_lazy("The quiz holds the package's test in its order, or every item. You set it later."),
     )
     quiz_title = forms.CharField(

@@ -1,14 +1,16 @@
 """Shared resources and course-space items over the API, scoped exactly as the pages are (the same
 selectors and services): missing and forbidden both answer 404, refused input answers 422 naming the
-field. Pages, links and videos are made here; files are uploaded through the page."""
+field. Pages, links and videos are made here as JSON; a file is uploaded as multipart/form-data."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from commonroom.authz.actor import actor_for
 from commonroom.authz.api import get_for
@@ -67,7 +69,7 @@ class SearchIn(Schema):
 
 class ResourceIn(Schema):
     title: str = Field(..., max_length=200)
-    kind: str = Field(..., description="page, link or media (files go through the page)")
+    kind: str = Field(..., description="page, link or media (a file: POST /resources/files)")
     description: str = Field("", max_length=services.MAX_DESCRIPTION)
     subject: str = Field("", max_length=100)
     key_stage: str = Field("", max_length=4)
@@ -124,10 +126,29 @@ def create(request: HttpRequest, payload: ResourceIn) -> tuple[int, dict[str, An
     """A page, link or video in your bank (at your school). Teaching staff only (404 for anyone else)."""
     actor = actor_for(request)
     if payload.kind == Resource.Kind.FILE:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"kind": ["Files are uploaded through the page /resources/new/."]})
+        raise ValidationError({"kind": [_("Upload a file as multipart/form-data to POST /resources/files.")]})
     resource = services.resource_save(actor=actor, data=services.ResourceInput(**payload.dict()))
+    return 201, _detail(selectors.resource_detail(actor, resource.pk))
+
+
+@router.post("/resources/files", response={201: ResourceDetailOut, **NOT_FOUND, **WRITE_ERRORS},
+             summary="Upload a file as a resource")
+def create_file(
+    request: HttpRequest,
+    file: UploadedFile | None = File(None, description="The file (an office document, a PDF or an image)"),  # noqa: B008
+    title: str = Form("", max_length=200, description="Required"),
+    description: str = Form("", max_length=services.MAX_DESCRIPTION),
+    subject: str = Form("", max_length=100),
+    key_stage: str = Form("", max_length=4),
+    topic: str = Form("", max_length=100),
+    audience: str = Form("private", max_length=12, description="private, institution, authority or everyone"),
+) -> tuple[int, dict[str, Any]]:
+    """A file in your bank (at your school), as multipart/form-data: checked as on the page (size, name and
+    content). Teaching staff only (404 for anyone else); a missing or refused file answers 422 with the reason."""
+    actor = actor_for(request)
+    data = services.ResourceInput(title=title, kind=Resource.Kind.FILE, description=description, subject=subject,
+                                  key_stage=key_stage, topic=topic, audience=audience)
+    resource = services.resource_save(actor=actor, data=data, upload=file)  # no file: 422 at "file"
     return 201, _detail(selectors.resource_detail(actor, resource.pk))
 
 

@@ -3,8 +3,9 @@
 In every institution the first three teachers of teaching groups (by the plan's order) each make three
 resources for their subject: a page of starter questions, a link and a video. The first teacher's page
 is shared with the local authority, the second's with the school, the videos with everyone; the links
-stay private. Each teacher's page is placed in Week 1 of their first group's course space, and a few
-teachers of other schools rate the pages shared with the authority. Called after the learning demo
+stay private. Each teacher's page is placed in Week 1 of their first group's course space, their link
+is attached to that group's upcoming homework ("project notes"), and a few teachers of other schools rate
+the pages shared with the authority. Called after the learning demo
 (``APP_DEMO_ORDER``), which made the course spaces and their sections.
 """
 
@@ -18,12 +19,13 @@ VIDEOS = ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://vimeo.com/7697
 
 
 def write_demo(plan: Any, today: datetime.date, seed: int) -> str:
-    from commonroom.learning.models import Section
+    from commonroom.learning.models import Assignment, AssignmentResource, Section
     from commonroom.resources.models import Rating, Resource, SectionItem
 
     rng = random.Random(seed + 71)
     made: list[Resource] = []
     placements: list[tuple[Resource, int]] = []
+    links: list[tuple[Resource, int]] = []
     shared_pages: list[Resource] = []
     for inst in plan.institutions:
         first_group: dict[int, Any] = {}
@@ -46,6 +48,7 @@ def write_demo(plan: Any, today: datetime.date, seed: int) -> str:
                              audience="everyone", description="Generated demo video link.")
             made += [page, link, video]
             placements.append((page, group.id))
+            links.append((link, group.id))
             if page.audience == "authority":
                 shared_pages.append(page)
     Resource.objects.bulk_create(made)
@@ -54,6 +57,11 @@ def write_demo(plan: Any, today: datetime.date, seed: int) -> str:
     items = [SectionItem(institution_id=r.institution_id, section_id=week_one[g], resource=r, position=0,
                          added_by_id=r.owner_id) for r, g in placements if g in week_one]
     SectionItem.objects.bulk_create(items)
+    upcoming = dict(Assignment.objects.filter(group_id__in=[g for _r, g in links], title__endswith=": project notes")
+                    .order_by("group_id", "-pk").values_list("group_id", "pk"))
+    attached = [AssignmentResource(institution_id=r.institution_id, assignment_id=upcoming[g], resource=r, position=0,
+                                   added_by_id=r.owner_id) for r, g in links if g in upcoming]
+    AssignmentResource.objects.bulk_create(attached)
     raters = [person.id for inst in plan.institutions for _g, person, role in inst.group_staff if role == "teacher"]
     ratings: list[Rating] = []
     for page in shared_pages:
@@ -65,4 +73,4 @@ def write_demo(plan: Any, today: datetime.date, seed: int) -> str:
         page.rating_count, page.rating_total = len(stars), sum(stars)
     Resource.objects.bulk_update(shared_pages, ["rating_count", "rating_total"])
     return (f"Resources: {len(made)} resources ({len(shared_pages)} shared with the authority), {len(items)} placed "
-            f"in course sections, {len(ratings)} ratings (generated)")
+            f"in course sections, {len(attached)} attached to homework, {len(ratings)} ratings (generated)")

@@ -9,6 +9,10 @@
 - **Learners do not browse the bank** (ADR 0013): a learner, and anyone else who sees a course space
   (the group's staff, the school's leaders), sees the resources placed in its sections, whatever their
   audience. Parents, office staff, the DSL and authority officers have no bank.
+- **Resources attached to homework** are opened by whoever sees the homework: once it is set, the
+  group's learners and their parents and carers (not barred), its staff and the school's leaders; a draft
+  only by those who manage it. A learner never sees a private resource that is not attached to their
+  homework (or placed in their course space).
 - A section item is seen by whoever sees the course space and managed by whoever manages it.
 """
 
@@ -20,7 +24,8 @@ from commonroom.authz.actor import Actor
 from commonroom.authz.models import Role
 from commonroom.authz.registry import register
 from commonroom.authz.rules import NOTHING, Predicate
-from commonroom.learning.policies import COURSE_MANAGE, COURSE_VIEW, ThroughGroup
+from commonroom.learning.models import Assignment, AssignmentResource
+from commonroom.learning.policies import ASSIGNMENT_VIEW, COURSE_MANAGE, COURSE_VIEW, ThroughGroup
 from commonroom.organisations.models import Institution
 from commonroom.people.models import Group
 from commonroom.resources.models import Resource, SectionItem
@@ -87,6 +92,14 @@ placed_in_a_space_i_see = Predicate(
                     .values("resource_id")),
 )
 
+attached_to_homework_i_see = Predicate(
+    "sees homework it is attached to",
+    lambda actor, r: any(ASSIGNMENT_VIEW.check(actor, a) for a in Assignment.objects.filter(
+        resource_links__resource_id=r.pk).select_related("group").distinct()),
+    lambda actor: Q(pk__in=AssignmentResource.objects.filter(
+        assignment_id__in=Assignment.objects.filter(ASSIGNMENT_VIEW.q(actor)).values("pk")).values("resource_id")),
+)
+
 not_the_owner = Predicate(
     "did not make the resource",
     lambda actor, r: r.owner_id != actor.person_id,
@@ -97,7 +110,7 @@ SHARED_WITH_ME = shared_with_my_school | shared_with_my_authority | shared_with_
 RESOURCE_BANK = owns_the_resource | shared_with_my_school | shared_with_my_authority | shared_with_everyone
 register(
     Resource,
-    view=RESOURCE_BANK | placed_in_a_space_i_see,
+    view=RESOURCE_BANK | placed_in_a_space_i_see | attached_to_homework_i_see,
     copy=RESOURCE_BANK,
     rate=SHARED_WITH_ME & not_the_owner,
     manage=owns_the_resource,

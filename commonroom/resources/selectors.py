@@ -32,6 +32,7 @@ class Search:
     topic: str = ""
     kind: str = ""
     mine: bool = False
+    institution_id: int | None = None  # only this school's resources (to attach to its homework)
 
 
 def resource_search(actor: Actor, search: Search, page: int | str = 1, per_page: int = PER_PAGE) -> Page:
@@ -52,6 +53,8 @@ def resource_search(actor: Actor, search: Search, page: int | str = 1, per_page:
         rows = rows.filter(kind=search.kind)
     if search.mine:
         rows = rows.filter(owner_id=actor.person_id)
+    if search.institution_id is not None:
+        rows = rows.filter(institution_id=search.institution_id)
     rows = rows.order_by("-rating_count", "title", "pk")
     return Paginator(rows, per_page).get_page(page)
 

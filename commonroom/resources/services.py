@@ -139,12 +139,13 @@ def resource_save(*, actor: Actor, data: ResourceInput, upload: UploadedFile | N
 
 
 def resource_withdraw(*, actor: Actor, resource: Resource) -> None:
-    """The owner withdraws a resource: it leaves the bank and every section it was placed in. Copies
-    others made stay, with their credit."""
+    """The owner withdraws a resource: it leaves the bank, every section it was placed in and every homework
+    it was attached to (the homework stays). Copies others made stay, with their credit."""
     require(actor, "manage", resource)
     with transaction.atomic():
         audit.record(actor, "resources.withdrawn", resource, institution_id=resource.institution_id,
-                     detail={"title": resource.title, "placements": resource.placements.count()})
+                     detail={"title": resource.title, "placements": resource.placements.count(),
+                             "homework": resource.assignment_links.count()})
         name = resource.file.name if resource.file else ""
         storage = resource.file.storage
         resource.delete()

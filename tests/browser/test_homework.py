@@ -57,6 +57,13 @@ def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any,
         _no_sideways_scroll(page, "course space")
         page.get_by_role("link", name="Set homework").click()
         page.wait_for_load_state("load")
+        page.get_by_label("Find resources to attach").fill("zzzz no such resource")
+        page.get_by_role("button", name="Search", exact=True).click()  # a plain GET form: nothing found, nothing listed
+        page.wait_for_load_state("load")
+        assert page.locator("input[name=resources]").count() == 0
+        page.get_by_label("Find resources to attach").fill("")
+        page.get_by_role("button", name="Search", exact=True).click()
+        page.wait_for_load_state("load")
         page.get_by_role("button", name="Set homework").click()  # nothing filled in: errors, said where
         page.wait_for_load_state("load")
         assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
@@ -66,10 +73,15 @@ def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any,
         page.get_by_label("Due date").fill(due)
         page.get_by_label("Due time").fill("08:30")
         page.get_by_label("Or a mark out of").fill("10")
+        box = page.locator("input[name=resources]").first  # the teacher's bank at the school, best rated first
+        resource_label = page.locator(f"label[for='{box.get_attribute('id')}']").inner_text().strip()
+        resource_title = resource_label.rsplit(" (", 1)[0]
+        box.check()
         page.get_by_role("button", name="Set homework").click()
         page.wait_for_load_state("load")
         assert page.locator("h1").inner_text() == "Fractions worksheet"
         assert "Homework set." in page.locator("main").inner_text()
+        assert page.get_by_role("link", name=resource_title, exact=True).count() == 1
         assert_accessible(page, "homework page (teacher)")
         _no_sideways_scroll(page, "homework page (teacher)")
         homework_url = page.url
@@ -89,6 +101,11 @@ def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any,
         assert "Show your working." in page.locator("main").inner_text()
         assert_accessible(page, "homework page (learner)")
         _no_sideways_scroll(page, "homework page (learner)")
+        page.get_by_role("link", name=resource_title, exact=True).click()  # the teacher's resource, through authz
+        page.wait_for_load_state("load")
+        assert page.locator("h1").inner_text().strip() == resource_title
+        page.go_back()
+        page.wait_for_load_state("load")
         page.get_by_label("Your answer").fill("1) 3/4  2) 5/8")
         page.get_by_role("button", name="Hand in").click()
         page.wait_for_load_state("load")

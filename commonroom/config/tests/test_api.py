@@ -151,6 +151,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/assignments/{assignment_id}/submissions"),
     ("put", "/api/v1/assignments/{assignment_id}/marks"),
     ("post", "/api/v1/assignments/{assignment_id}/return"),
+    ("post", "/api/v1/assignments/{assignment_id}/feedback-files"),
     ("get", "/api/v1/assignments"),
     ("get", "/api/v1/submissions/{submission_id}"),
     ("get", "/api/v1/submissions/{submission_id}/file"),
@@ -172,6 +173,7 @@ EXPECTED_OPERATIONS = {
     # Shared resources and course-space items (resources)
     ("get", "/api/v1/resources"),
     ("post", "/api/v1/resources"),
+    ("post", "/api/v1/resources/files"),
     ("get", "/api/v1/resources/{resource_id}"),
     ("put", "/api/v1/resources/{resource_id}"),
     ("post", "/api/v1/resources/{resource_id}/rating"),

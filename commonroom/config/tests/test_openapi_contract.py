@@ -212,6 +212,8 @@ BODIES = {
     ("post", "/api/v1/assignments/{assignment_id}/submissions"): {"text": "Contract"},
     ("put", "/api/v1/assignments/{assignment_id}/marks"): {"marks": []},
     ("post", "/api/v1/assignments/{assignment_id}/return"): {},
+    # JSON carries no file: those who mark the homework get the declared 422
+    ("post", "/api/v1/assignments/{assignment_id}/feedback-files"): {},
 }
 # Later apps add bodies for their own writes (``CONTRACT_BODIES`` in their matrix_specs).
 for _module in app_spec_modules():

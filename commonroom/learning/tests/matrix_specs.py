@@ -161,6 +161,9 @@ API_SPECS = {
     ("get", "/api/v1/submissions/{submission_id}"): Spec(lambda w, t: "", _view_hand_in, HAND_INS),
     ("get", "/api/v1/submissions/{submission_id}/file"): Spec(lambda w, t: "", _view_hand_in, HAND_INS),
     ("get", "/api/v1/submissions/{submission_id}/feedback-file"): Spec(lambda w, t: "", _feedback_allowed, HAND_INS),
+    # JSON carries no file: those who mark the homework are told to attach one (422); everyone else gets 404.
+    ("post", "/api/v1/assignments/{assignment_id}/feedback-files"): Spec(lambda w, t: "", _manage_homework, MARKABLE,
+                                                                         ok=(422,), body=lambda w, t: {}),
 }
 
 PLACEHOLDERS = {"{space_id}": _space, "{assignment_id}": _assignment, "{submission_id}": _hand_in}

@@ -6,11 +6,13 @@ import io
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from commonroom.authz.models import AuditEvent
 from commonroom.quizzes.models import Question, Quiz, QuizQuestion, Visibility
 from commonroom.quizzes.qti import export_package, read_package
+from commonroom.quizzes.qti_services import NOT_A_TEACHING_GROUP, qti_import
 from commonroom.quizzes.tests.test_qti import EVERY_KIND, LAUGHS, XXE_FILE, bomb, item_v2, package, zip_with_names
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +75,34 @@ def test_a_group_the_teacher_does_not_teach_is_not_offered(client, world):
          "group": str(world.groups["a1.art"].pk)},
     )
     assert response.status_code == 422
-    assert "Select a valid choice" in response.content.decode()
+    assert response.context["form"].errors["group"] == [str(NOT_A_TEACHING_GROUP)]
+    assert _stored() == before
+
+
+def test_a_registration_group_gets_a_clear_error_at_the_field_and_nothing_is_stored(client, world):
+    """a1.tutor tutors form A (a registration group) and so manages its quizzes by the rules, but a quiz belongs
+    to a teaching group: the page does not offer the form, and posting it is refused at the field."""
+    form_a = world.groups["a1.formA"]
+    tutor = _client(client, world, "a1.tutor")
+    assert form_a.name not in tutor.get("/quizzes/qti/import/").content.decode()
+    before = _stored()
+    response = tutor.post("/quizzes/qti/import/", {"package": _upload(export_package(EVERY_KIND[:2], "Form quiz")),
+                                                   "visibility": "private", "group": str(form_a.pk)})
+    assert response.status_code == 422
+    assert response.context["form"].errors["group"] == [str(NOT_A_TEACHING_GROUP)]
+    assert "a quiz belongs to a teaching group" in response.content.decode()
+    assert _stored() == before
+
+    with pytest.raises(ValidationError) as error:  # the service refuses it too, whoever calls it
+        qti_import(actor=world.actor("a1.tutor"), data=export_package(EVERY_KIND[:2], "Form quiz"),
+                   filename="quiz.zip", group=form_a)
+    assert error.value.message_dict == {"group": [str(NOT_A_TEACHING_GROUP)]}
+    assert _stored() == before
+
+    refused = tutor.post("/api/v1/qti/import", {"file": _upload(export_package(EVERY_KIND[:2], "Form quiz")),
+                                                "group_id": form_a.pk})
+    assert refused.status_code == 422
+    assert "a quiz belongs to a teaching group" in refused.content.decode()
     assert _stored() == before
 
 

@@ -1,7 +1,7 @@
 """Authorisation specs for shared resources and course-space items (see ``commonroom/testing/matrix.py``).
 
 Resource targets are ``<school>.<key>`` as in ``commonroom/resources/testing_world.py`` (``a1.pack``,
-``a1.notes``, ...); section targets name a group (its space's "Week 1"); item targets name the group
+``a1.notes``, ...; ``a1.sheet`` and ``a1.sketch`` are attached to homework); section targets name a group (its space's "Week 1"); item targets name the group
 whose Week 1 holds the item (``a1.maths``: "My notes"; ``b1.maths``: "Forces video")."""
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ def _item(world: World, target: str) -> int:
     return SectionItem.objects.get(section__space__group=world.groups[target]).pk
 
 
-KINDS = {"a1.pack": "page", "a1.notes": "page", "a1.tables": "link", "a1.worksheet": "file", "b1.video": "media"}
+KINDS = {"a1.pack": "page", "a1.notes": "page", "a1.tables": "link", "a1.worksheet": "file", "b1.video": "media",
+         "a1.sheet": "file", "a1.sketch": "page"}
 CONTENT = {"page": {"body": "<p>Changed</p>"}, "link": {"url": "https://example.org/"}, "file": {},
            "media": {"url": "https://vimeo.com/76979871"}}
 
@@ -64,7 +65,8 @@ PAGE_SPECS = {
     "resources:edit": Spec(lambda w, t: f"/resources/{_resource(w, t)}/edit/", orr.may_manage, RESOURCES),
     "resources:withdraw": Spec(lambda w, t: f"/resources/{_resource(w, t)}/withdraw/", orr.may_manage,
                                ["a1.pack", "b1.video"], method="post", ok=(302,)),
-    "resources:file": Spec(lambda w, t: f"/resources/{_resource(w, t)}/file/", orr.may_view, ["a1.worksheet"]),
+    "resources:file": Spec(lambda w, t: f"/resources/{_resource(w, t)}/file/", orr.may_view,
+                           ["a1.worksheet", "a1.sheet"]),
     "resources:rate": Spec(lambda w, t: f"/resources/{_resource(w, t)}/rate/", orr.may_rate, RESOURCES,
                            method="post", ok=(302,)),
     "resources:copy": Spec(lambda w, t: f"/resources/{_resource(w, t)}/copy/", orr.may_find, RESOURCES,
@@ -78,6 +80,9 @@ PAGE_SPECS = {
 API_SPECS = {
     ("get", "/api/v1/resources"): Spec(lambda w, t: "", SIGNED_IN),
     ("post", "/api/v1/resources"): Spec(lambda w, t: "", lambda p, t: orr.has_bank(p), ok=(201,), body=_resource_body),
+    # JSON carries no file: teaching staff are told to attach one (422); everyone else gets 404.
+    ("post", "/api/v1/resources/files"): Spec(lambda w, t: "", lambda p, t: orr.has_bank(p), ok=(422,),
+                                              body=lambda w, t: {}),
     ("get", "/api/v1/resources/{resource_id}"): Spec(lambda w, t: "", orr.may_view, RESOURCES),
     ("put", "/api/v1/resources/{resource_id}"): Spec(lambda w, t: "", orr.may_manage, RESOURCES, body=_resource_body),
     ("post", "/api/v1/resources/{resource_id}/rating"): Spec(lambda w, t: "", orr.may_rate, RESOURCES,
@@ -97,6 +102,7 @@ CONTRACT_BODIES = {
     ("put", "/api/v1/resources/{resource_id}"): {"title": "Contract", "kind": "page", "body": "<p>x</p>"},
     ("post", "/api/v1/resources/{resource_id}/rating"): {"stars": 3},
     ("post", "/api/v1/resources/{resource_id}/copy"): {},
+    ("post", "/api/v1/resources/files"): {},
     ("post", "/api/v1/course-sections/{section_id}/items"): {"resource_id": 1},
 }
 

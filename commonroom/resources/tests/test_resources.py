@@ -159,8 +159,9 @@ def test_audiences_reach_the_school_the_authority_and_everyone(world):
     def found(who):
         return _titles(selectors.resource_search(world.actor(who), selectors.Search(), per_page=100))
 
-    assert found("a1.teacher") == {"Fractions pack", "Times tables", "Worksheet", "My notes", "Forces video"}
-    assert found("a1.teacher2") == {"Fractions pack", "Times tables", "Worksheet", "Forces video"}
+    assert found("a1.teacher") == {"Fractions pack", "Times tables", "Worksheet", "My notes", "Forces video",
+                                   "Homework sheet"}
+    assert found("a1.teacher2") == {"Fractions pack", "Times tables", "Worksheet", "Forces video", "Sketching guide"}
     assert found("a2.teacher") == {"Fractions pack", "Forces video"}  # the same authority
     assert found("b1.teacher") == {"Forces video"}
     assert found("solo.senco") == {"Forces video"}  # everyone on the instance
@@ -194,7 +195,8 @@ def test_search_by_words_and_tags(world):
     assert search(q="plants fractions") == set()
     assert search(subject="mathematics", key_stage="KS2") == {"Equivalent fractions"}
     assert search(kind="media") == {"Forces video"}
-    assert search(mine=True, key_stage="KS3") == {"Fractions pack", "Times tables", "Worksheet", "My notes", "Photosynthesis"}
+    assert search(mine=True, key_stage="KS3") == {"Fractions pack", "Times tables", "Worksheet", "My notes", "Photosynthesis",
+                                                  "Homework sheet"}
 
 
 def test_the_search_page_paginates_in_a_constant_number_of_queries(world, client):
