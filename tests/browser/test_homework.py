@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import assert_accessible, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -36,16 +36,11 @@ print(group.pk, (today() + datetime.timedelta(days=7)).isoformat(), group.name)
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
-def _no_sideways_scroll(page: Any, label: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{label} scrolls sideways on a phone: {width}px wide"
-
-
 def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any, live_demo: LiveDemo) -> None:
     lines = live_demo.manage("shell", "-c", SETUP).stdout.strip().splitlines()
     learner_name = lines[-2]
     _group_id, due, group_name = lines[-1].split(" ", 2)
-    teacher = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    teacher = phone(chromium, live_demo, viewport=PHONE)
     try:
         page = teacher.new_page()
         sign_in(page, live_demo, "demo.teacher", check_a11y=False)
@@ -54,7 +49,7 @@ def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any,
         page.get_by_role("link", name=group_name, exact=True).click()
         page.wait_for_load_state("load")
         assert_accessible(page, "course space")
-        _no_sideways_scroll(page, "course space")
+        assert_no_sideways_scroll(page, "course space")
         page.get_by_role("link", name="Set homework").click()
         page.wait_for_load_state("load")
         page.get_by_label("Find resources to attach").fill("zzzz no such resource")
@@ -83,12 +78,12 @@ def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any,
         assert "Homework set." in page.locator("main").inner_text()
         assert page.get_by_role("link", name=resource_title, exact=True).count() == 1
         assert_accessible(page, "homework page (teacher)")
-        _no_sideways_scroll(page, "homework page (teacher)")
+        assert_no_sideways_scroll(page, "homework page (teacher)")
         homework_url = page.url
     finally:
         teacher.close()
 
-    learner = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    learner = phone(chromium, live_demo, viewport=PHONE)
     try:
         page = learner.new_page()
         sign_in(page, live_demo, "demo.learner", check_a11y=False)
@@ -100,7 +95,7 @@ def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any,
         page.wait_for_load_state("load")
         assert "Show your working." in page.locator("main").inner_text()
         assert_accessible(page, "homework page (learner)")
-        _no_sideways_scroll(page, "homework page (learner)")
+        assert_no_sideways_scroll(page, "homework page (learner)")
         page.get_by_role("link", name=resource_title, exact=True).click()  # the teacher's resource, through authz
         page.wait_for_load_state("load")
         assert page.locator("h1").inner_text().strip() == resource_title
@@ -118,7 +113,7 @@ def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any,
         learner.close()
 
     # The teacher marks the work one by one, with an annotated file, and returns it to everyone.
-    teacher = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    teacher = phone(chromium, live_demo, viewport=PHONE)
     try:
         page = teacher.new_page()
         sign_in(page, live_demo, "demo.teacher", check_a11y=False)
@@ -131,7 +126,7 @@ def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any,
         assert page.locator("h1").inner_text() == learner_name
         assert "1) 3/4" in page.locator("main").inner_text()
         assert_accessible(page, "mark one by one")
-        _no_sideways_scroll(page, "mark one by one")
+        assert_no_sideways_scroll(page, "mark one by one")
         page.get_by_label("Mark", exact=True).fill("11")  # out of 10: refused, said where
         page.get_by_role("button", name="Save", exact=True).click()
         page.wait_for_load_state("load")
@@ -153,7 +148,7 @@ def test_teacher_sets_homework_and_learner_hands_it_in_on_a_phone(chromium: Any,
     finally:
         teacher.close()
 
-    learner = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True,
+    learner = phone(chromium, live_demo, viewport=PHONE,
                                    accept_downloads=True)
     try:
         page = learner.new_page()

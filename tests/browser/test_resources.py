@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .test_roles import assert_accessible, sign_in
+from .helpers import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
