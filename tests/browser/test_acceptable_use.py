@@ -9,21 +9,16 @@ from typing import Any
 import pytest
 
 from .conftest import LiveDemo
-from .helpers import assert_accessible, sign_in
+from .helpers import assert_accessible, assert_no_sideways_scroll, phone, sign_in
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 
 
-def _no_sideways_scroll(page: Any, label: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{label} scrolls sideways on a phone: {width}px wide"
-
-
 def test_a_learner_reads_and_accepts_the_policy_on_a_phone(chromium: Any, live_demo: LiveDemo) -> None:
-    phone = chromium.new_context(base_url=live_demo.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    handset = phone(chromium, live_demo, viewport=PHONE)
     try:
-        page = phone.new_page()
+        page = handset.new_page()
         sign_in(page, live_demo, "demo.learner", check_a11y=False)
         banner = page.locator(".govuk-notification-banner[aria-labelledby=aup-title]")
         assert "waiting for you to read and accept" in banner.inner_text()
@@ -32,7 +27,7 @@ def test_a_learner_reads_and_accepts_the_policy_on_a_phone(chromium: Any, live_d
         page.wait_for_load_state("load")
         assert page.locator("h1").inner_text() == "Acceptable use"
         assert_accessible(page, "acceptable use")
-        _no_sideways_scroll(page, "acceptable use")
+        assert_no_sideways_scroll(page, "acceptable use")
 
         pending = page.locator("main section").first
         title = pending.locator("h3").inner_text()
@@ -41,7 +36,7 @@ def test_a_learner_reads_and_accepts_the_policy_on_a_phone(chromium: Any, live_d
         assert page.locator("h1").inner_text() == title
         assert "I will only use my own account" in page.locator("main").inner_text()
         assert_accessible(page, "the policy")
-        _no_sideways_scroll(page, "the policy")
+        assert_no_sideways_scroll(page, "the policy")
 
         page.get_by_role("button", name="I accept").click()
         page.wait_for_load_state("load")
@@ -49,10 +44,10 @@ def test_a_learner_reads_and_accepts_the_policy_on_a_phone(chromium: Any, live_d
         assert "you have accepted" in main.inner_text()
         assert title in main.locator("ul.govuk-list").inner_text() and "accepted on" in main.inner_text()
         assert_accessible(page, "after accepting")
-        _no_sideways_scroll(page, "after accepting")
+        assert_no_sideways_scroll(page, "after accepting")
 
         page.goto("/")
         page.wait_for_load_state("load")
         assert page.locator(".govuk-notification-banner[aria-labelledby=aup-title]").count() == 0
     finally:
-        phone.close()
+        handset.close()
