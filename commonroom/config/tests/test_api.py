@@ -180,6 +180,9 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/resources/{resource_id}/copy"),
     ("get", "/api/v1/course-sections/{section_id}/items"),
     ("post", "/api/v1/course-sections/{section_id}/items"),
+    ("post", "/api/v1/courses/{space_id}/sections"),
+    ("put", "/api/v1/course-sections/{section_id}"),
+    ("delete", "/api/v1/course-sections/{section_id}"),
     # The Question Wall (wall)
     ("get", "/api/v1/courses/{space_id}/wall/threads"),
     ("post", "/api/v1/courses/{space_id}/wall/threads"),
