@@ -528,8 +528,13 @@ def feedback_file_save(*, actor: Actor, assignment: Assignment, learner_id: int,
     require(actor, "manage", assignment)
     if learner_id not in group_roll(actor, assignment.group_id):
         raise NotFound()
+    if assignment.state != Assignment.State.SET:
+        raise ValidationError({"file": [_("Set the homework before marking it.")]})
     name, kind = check_feedback_file(upload)
     with transaction.atomic():
+        # One writer at a time per homework, so two uploads for a learner with no hand-in yet cannot both
+        # create the submission row.
+        Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("pk", flat=True).first()
         submission = Submission.objects.select_for_update().filter(assignment=assignment, learner_id=learner_id).first()
         if submission is None:
             submission = Submission(institution_id=assignment.institution_id, assignment=assignment, learner_id=learner_id)

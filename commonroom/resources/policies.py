@@ -84,18 +84,20 @@ def _spaces_groups(actor: Actor):  # type: ignore[no-untyped-def]
     return Group.objects.filter(COURSE_VIEW.q(actor)).values("pk")
 
 
+# The two checks below are the filter asked about one resource (one query, however many spaces or homework
+# it is in), so they agree with it by construction.
 placed_in_a_space_i_see = Predicate(
     "sees a course space it is placed in",
-    lambda actor, r: any(COURSE_VIEW.check(actor, g) for g in Group.objects.filter(
-        course_space__sections__items__resource_id=r.pk).distinct()),
+    lambda actor, r: SectionItem.objects.filter(resource_id=r.pk,
+                                                section__space__group_id__in=_spaces_groups(actor)).exists(),
     lambda actor: Q(pk__in=SectionItem.objects.filter(section__space__group_id__in=_spaces_groups(actor))
                     .values("resource_id")),
 )
 
 attached_to_homework_i_see = Predicate(
     "sees homework it is attached to",
-    lambda actor, r: any(ASSIGNMENT_VIEW.check(actor, a) for a in Assignment.objects.filter(
-        resource_links__resource_id=r.pk).select_related("group").distinct()),
+    lambda actor, r: AssignmentResource.objects.filter(
+        resource_id=r.pk, assignment_id__in=Assignment.objects.filter(ASSIGNMENT_VIEW.q(actor)).values("pk")).exists(),
     lambda actor: Q(pk__in=AssignmentResource.objects.filter(
         assignment_id__in=Assignment.objects.filter(ASSIGNMENT_VIEW.q(actor)).values("pk")).values("resource_id")),
 )

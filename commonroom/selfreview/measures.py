@@ -300,8 +300,9 @@ def _register_cutoffs(institution: Institution) -> tuple[dict[str, datetime.time
         opens.setdefault(session, starts)
     minutes = 30
     if opens:
-        minutes = SchoolWeek.objects.filter(institution=institution).values_list(
-            "register_open_minutes", flat=True).first() or minutes
+        stored = SchoolWeek.objects.filter(institution=institution).values_list(
+            "register_open_minutes", flat=True).first()
+        minutes = minutes if stored is None else stored
     cutoffs = dict(REGISTER_CUTOFF)
     for session, starts in opens.items():
         cutoffs[session] = (datetime.datetime.combine(datetime.date.min, starts)
@@ -335,8 +336,7 @@ def registers_on_time(actor: Actor, institution: Institution, on: datetime.date,
     from commonroom.records.models import Register
 
     label = str(MEASURE_LABELS["registers_on_time"])
-    start, end = _window(on, weeks)
-    end -= datetime.timedelta(days=1)  # whole days only: the day's own registers may not have closed yet
+    start, end = _window(on - datetime.timedelta(days=1), weeks)  # whole days: today's may not have closed yet
     due, days = _registers_due(institution, start, end)
     cutoffs, opens, minutes = _register_cutoffs(institution)
     zone = ZoneInfo(settings.TIME_ZONE)

@@ -275,3 +275,25 @@ def test_a_search_that_finds_nothing_says_so_and_keeps_what_is_attached(world, c
     fractions = Assignment.objects.get(title="Fractions", group=world.groups["a1.maths"])
     edit = client.get(f"/homework/{fractions.pk}/edit/", {"q": "zzzz"})  # the attached sheet is still offered, ticked
     assert edit.context["form"]["resources"].value() == [resource_named(world, "a1.sheet").pk]
+
+
+def test_a_feedback_file_needs_set_homework_and_a_learner_the_teacher_may_mark(world, client):
+    """A draft is refused at the file, nothing stored; a leaver and a learner of another group are as missing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from commonroom.learning.models import Submission
+
+    portrait = Assignment.objects.get(title="Portrait", group=world.groups["a1.art"])  # a draft
+    client.force_login(world.users["a1.teacher2"])
+    before = Submission.objects.count()
+    draft = client.post(f"/api/v1/assignments/{portrait.pk}/feedback-files",
+                        {"learner_id": world.learners["a1.learnerA2"].pk, "file": SimpleUploadedFile("m.pdf", PDF)})
+    assert draft.status_code == 422 and draft.json()["detail"][0]["loc"][-1] == "file"
+    assert "Set the homework" in draft.json()["detail"][0]["msg"]
+    fractions = Assignment.objects.get(title="Fractions", group=world.groups["a1.maths"])
+    client.force_login(world.users["a1.teacher"])
+    for key in ("a1.leaver", "b1.learnerA1"):
+        answer = client.post(f"/api/v1/assignments/{fractions.pk}/feedback-files",
+                             {"learner_id": world.learners[key].pk, "file": SimpleUploadedFile("m.pdf", PDF)})
+        assert answer.status_code == 404, key
+    assert Submission.objects.count() == before

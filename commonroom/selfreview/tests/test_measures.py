@@ -157,8 +157,8 @@ def test_a_missing_register_counts_and_the_register_closes_after_registration(fo
     # On time: 7A Monday morning (08:50) and 7B Thursday morning (09:00). Late: 7A Monday afternoon (13:45),
     # Tuesday morning (saved on Wednesday), Wednesday morning (09:05). Never taken: the other seven.
     assert (figure.numerator, figure.denominator, figure.value) == (2, 12, 16.7)
-    assert (figure.period_start, figure.period_end) == (_day(10, 26), FRIDAY)
-    assert "Of the 12 registers due from 2025-10-26 to 2025-11-07" in figure.sentence
+    assert (figure.period_start, figure.period_end) == (_day(10, 25), FRIDAY)
+    assert "Of the 12 registers due from 2025-10-25 to 2025-11-07" in figure.sentence
     assert "5 school days" in figure.sentence
     assert "2 were taken on time, 3 late and 7 not at all" in figure.sentence
     assert "morning registers by 09:00 (registration at 08:40 plus the 20 minutes" in figure.sentence
