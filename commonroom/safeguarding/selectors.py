@@ -122,7 +122,8 @@ class AudiencePeople:
 
 def audience_people(actor: Actor, institution_id: object, audience: str) -> AudiencePeople:
     """For the institution's managers: who in the audience has accepted the version in force (with when) and
-    who has not, by name, up to ``NAMES_SHOWN`` of each. Learners the actor is barred from are left out."""
+    who has not, by name, up to ``NAMES_SHOWN`` of each. Learners the actor is barred from are left out, and
+    so are parents and carers whose only link on roll is to such a learner."""
     from commonroom.authz.api import NotFound
 
     institution = get_for(actor, Institution, institution_id, "acceptable_use_manage")
@@ -131,8 +132,9 @@ def audience_people(actor: Actor, institution_id: object, audience: str) -> Audi
     policy = visible(actor, AcceptableUsePolicy).filter(institution=institution, audience=audience,
                                                           superseded_at__isnull=True).first()
     members = audience_members(institution.pk, audience, actor.on)
-    barred = barred_learner_ids(actor) if audience == Audience.LEARNERS else frozenset()
-    if barred:  # a bar wins: a leader barred from a learner does not see that learner's name here either
+    barred = barred_learner_ids(actor) if audience != Audience.STAFF else frozenset()
+    if barred:  # a bar wins: a leader barred from a learner sees neither that learner's name here nor, through
+        # the learner, their family's (a parent or carer of another learner on roll is still listed)
         members = members.exclude(learner_id__in=sorted(barred))
     people = Person.objects.filter(pk__in=members).order_by("family_name", "given_name", "pk")
     accepted_rows: list[tuple[Person, datetime.datetime]] = []

@@ -214,6 +214,22 @@ def test_a_leader_barred_from_a_learner_does_not_see_their_name(world) -> None: 
     assert world.people["a1.learnerB1"].full_name not in html and world.people["a1.learnerB2"].full_name in html
 
 
+def test_a_leader_barred_from_a_learner_does_not_see_that_learners_family_either(world) -> None:  # type: ignore[no-untyped-def]
+    """parent.a1's only child at a1 is learnerA1: a DSL barred from learnerA1 does not see them listed;
+    parent.two (learnerA2's parent) is still there."""
+    from commonroom.common.dates import today
+    from commonroom.people.models import ContactLink
+
+    ContactLink.objects.create(learner=world.learners["a1.learnerA1"], contact=world.people["a1.dsl"],
+                               relationship=ContactLink.Relationship.PARENT, priority=3, access_barred=True,
+                               start_date=today())
+    html = _client(world, "a1.dsl").get(f"/institutions/{world.institutions['a1'].pk}/acceptable-use/parents/") \
+        .content.decode()
+    assert world.people["parent.a1"].full_name not in html and world.people["parent.two"].full_name in html
+    head = _client(world, "a1.head").get(f"/institutions/{world.institutions['a1'].pk}/acceptable-use/parents/")
+    assert world.people["parent.a1"].full_name in head.content.decode()
+
+
 # API ----------------------------------------------------------------------------------------------
 
 
