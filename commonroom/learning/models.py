@@ -85,9 +85,9 @@ class Assignment(InstitutionOwned):
 
 
 class AssignmentResource(InstitutionOwned):
-    """A shared resource attached to homework, in order. The row belongs to the homework's school; the resource
-    may be from another school (one shared with the teacher's local authority or with everyone). Withdrawing the
-    resource removes it from the homework, never the homework."""
+    """A resource attached to homework, in order. The row and the resource both belong to the homework's school
+    (a resource shared by another school is copied into the teacher's bank first). Withdrawing the resource
+    removes it from the homework, never the homework."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="resource_links")
     resource = models.ForeignKey("resources.Resource", on_delete=models.CASCADE, related_name="assignment_links")

@@ -15,6 +15,7 @@ edit of a question does not change an attempt already made.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
@@ -94,6 +95,10 @@ class Question(TimeStamped):
         )
 
 
+HAND_IN_GRACE = datetime.timedelta(minutes=5)
+"""How long after a quiz closes an attempt begun while it was open may still be handed in (see services)."""
+
+
 class Quiz(InstitutionOwned):
     class Mode(models.TextChoices):
         PRACTICE = "practice", _("Practice: feedback straight away")
@@ -128,6 +133,11 @@ class Quiz(InstitutionOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def hand_in_until(self) -> datetime.datetime | None:
+        """The last moment an attempt may be handed in, and when a test's feedback is shown (None: no close)."""
+        return self.closes_at + HAND_IN_GRACE if self.closes_at is not None else None
 
 
 class QuizQuestion(InstitutionOwned):

@@ -28,6 +28,7 @@ from commonroom.authz import audit
 from commonroom.authz.actor import Actor
 from commonroom.authz.api import NotFound, can, require, visible
 from commonroom.people.models import Group
+from commonroom.quizzes import models as quiz_models
 from commonroom.quizzes.models import Attempt, AttemptAnswer, Question, Quiz, QuizQuestion, Visibility
 from commonroom.quizzes.policies import author_institutions
 from commonroom.quizzes.spec import QuestionSpec, score, validate_spec
@@ -222,15 +223,15 @@ def is_open(quiz: Quiz, now: datetime.datetime | None = None) -> bool:
     return (quiz.opens_at is None or quiz.opens_at <= now) and (quiz.closes_at is None or now < quiz.closes_at)
 
 
-HAND_IN_GRACE = datetime.timedelta(minutes=5)
-"""How long after a quiz closes an attempt begun while it was open may still be handed in, so that a
-learner who presses "Hand in" as the clock passes the close keeps their answers. A test's feedback
-waits until the grace is over, so no answer is shown while a classmate may still hand in."""
+HAND_IN_GRACE = quiz_models.HAND_IN_GRACE
+# An attempt begun while the quiz was open may be handed in until ``closes_at + HAND_IN_GRACE``, so that a
+# learner who presses "Hand in" as the clock passes the close keeps their answers. A test's feedback waits
+# until the grace is over, so no answer is shown while a classmate may still hand in.
 
 
 def hand_in_until(quiz: Quiz) -> datetime.datetime | None:
     """The last moment an attempt at ``quiz`` may be handed in (None: no closing time)."""
-    return quiz.closes_at + HAND_IN_GRACE if quiz.closes_at is not None else None
+    return quiz.hand_in_until
 
 
 def feedback_released(quiz: Quiz, now: datetime.datetime | None = None) -> bool:

@@ -205,7 +205,7 @@ def test_test_mode_hides_score_until_close(world):
     view = selectors.attempt_view(actor, attempt.pk)
     assert not view.released and view.items[0].result is None
     client = _client(world, "a1.learnerA1")
-    assert b"after the quiz closes" in client.get(f"/quiz-attempts/{attempt.pk}/").content
+    assert b"once the quiz has closed and no one can hand in any more" in client.get(f"/quiz-attempts/{attempt.pk}/").content
     api = client.get(f"/api/v1/attempts/{attempt.pk}").json()
     assert api["score"] is None and api["questions"][0]["correct"] is None
     # The teacher sees it at once.
