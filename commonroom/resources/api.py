@@ -77,6 +77,9 @@ class ResourceIn(Schema):
     body: str = Field("", max_length=services.MAX_TEXT, description="A page's HTML (sanitised on save)")
     url: str = Field("", max_length=2000)
     audience: str = Field("private", max_length=12)
+    institution_id: int | None = Field(None, ge=1, le=MAX_ID, description=(
+        "On creation, the school whose bank it goes in (one where you teach; your only one if left out). "
+        "Ignored on a change: a resource stays at its school."))
 
 
 class RatingIn(Schema):
@@ -127,7 +130,8 @@ def create(request: HttpRequest, payload: ResourceIn) -> tuple[int, dict[str, An
     actor = actor_for(request)
     if payload.kind == Resource.Kind.FILE:
         raise ValidationError({"kind": [_("Upload a file as multipart/form-data to POST /resources/files.")]})
-    resource = services.resource_save(actor=actor, data=services.ResourceInput(**payload.dict()))
+    resource = services.resource_save(actor=actor, data=services.ResourceInput(**payload.dict(exclude={"institution_id"})),
+                                      institution_id=payload.institution_id)
     return 201, _detail(selectors.resource_detail(actor, resource.pk))
 
 
@@ -142,13 +146,16 @@ def create_file(
     key_stage: str = Form("", max_length=4),
     topic: str = Form("", max_length=100),
     audience: str = Form("private", max_length=12, description="private, institution, authority or everyone"),
+    institution_id: int | None = Form(None, ge=1, le=MAX_ID, description="The school whose bank it goes in (one "
+                                      "where you teach; your only one if left out)"),
 ) -> tuple[int, dict[str, Any]]:
     """A file in your bank (at your school), as multipart/form-data: checked as on the page (size, name and
     content). Teaching staff only (404 for anyone else); a missing or refused file answers 422 with the reason."""
     actor = actor_for(request)
     data = services.ResourceInput(title=title, kind=Resource.Kind.FILE, description=description, subject=subject,
                                   key_stage=key_stage, topic=topic, audience=audience)
-    resource = services.resource_save(actor=actor, data=data, upload=file)  # no file: 422 at "file"
+    resource = services.resource_save(actor=actor, data=data, upload=file,  # no file: 422 at "file"
+                                      institution_id=institution_id)
     return 201, _detail(selectors.resource_detail(actor, resource.pk))
 
 
@@ -163,7 +170,8 @@ def update(request: HttpRequest, payload: ResourceIn, resource_id: int = id_in_p
     """Your own resource; its kind stays (a file keeps its file)."""
     actor = actor_for(request)
     resource = get_for(actor, Resource, resource_id, "manage")
-    services.resource_save(actor=actor, data=services.ResourceInput(**payload.dict()), resource=resource)
+    services.resource_save(actor=actor, data=services.ResourceInput(**payload.dict(exclude={"institution_id"})),
+                           resource=resource)
     return _detail(selectors.resource_detail(actor, resource.pk))
 
 

@@ -395,3 +395,20 @@ def test_the_api_makes_searches_rates_and_copies(world, client, django_assert_ma
     client.force_login(world.users["a1.learnerA1"])
     items = client.get(f"/api/v1/course-sections/{section.pk}/items").json()
     assert [i["resource"]["title"] for i in items] == ["My notes"]
+
+
+def test_the_api_puts_a_new_resource_in_the_bank_of_a_school_where_the_teacher_teaches(world, client):
+    """``institution_id`` chooses the school on creation (JSON or a file); another school's is refused at the field."""
+    client.force_login(world.users["a1.teacher"])
+    a1, b1 = world.institutions["a1"].pk, world.institutions["b1"].pk
+    made = client.post("/api/v1/resources", {"title": "Ratio link", "kind": "link", "url": "https://example.org/ratio",
+                                             "institution_id": a1}, content_type="application/json")
+    assert made.status_code == 201 and Resource.objects.get(pk=made.json()["id"]).institution_id == a1
+    before = Resource.objects.count()
+    elsewhere = client.post("/api/v1/resources", {"title": "No", "kind": "link", "url": "https://example.org/",
+                                                  "institution_id": b1}, content_type="application/json")
+    assert elsewhere.status_code == 422 and "institution" in elsewhere.content.decode()
+    upload = client.post("/api/v1/resources/files", {"title": "No", "institution_id": b1,
+                                                     "file": SimpleUploadedFile("r.pdf", PDF, "application/pdf")})
+    assert upload.status_code == 422 and "Choose a school where you teach" in upload.content.decode()
+    assert Resource.objects.count() == before
