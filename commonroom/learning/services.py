@@ -282,7 +282,10 @@ def _check_resources(actor: Actor, group: Group, assignment: Assignment | None, 
 
 
 def _attach_resources(actor: Actor, assignment: Assignment, wanted: list[int]) -> list[int]:
-    """Make the attached resources exactly ``wanted``, in that order (in the caller's transaction)."""
+    """Make the attached resources exactly ``wanted``, in that order (in the caller's transaction). The
+    homework's row is locked first, so two saves of the same homework at once take turns rather than both
+    adding the same link."""
+    Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("pk", flat=True).first()
     AssignmentResource.objects.filter(assignment=assignment).exclude(resource_id__in=wanted).delete()
     existing = {link.resource_id: link for link in AssignmentResource.objects.filter(assignment=assignment)}
     for position, resource_id in enumerate(wanted):
