@@ -298,11 +298,8 @@ def _register_cutoffs(institution: Institution) -> tuple[dict[str, datetime.time
     for session, starts in Period.objects.filter(institution=institution, kind=Period.Kind.REGISTRATION) \
             .order_by("starts").values_list("session", "starts"):
         opens.setdefault(session, starts)
-    minutes = 30
-    if opens:
-        stored = SchoolWeek.objects.filter(institution=institution).values_list(
-            "register_open_minutes", flat=True).first()
-        minutes = minutes if stored is None else stored
+    stored = SchoolWeek.objects.filter(institution=institution).values_list("register_open_minutes", flat=True).first()
+    minutes = 30 if stored is None else stored  # read whatever the periods, so the query count never varies
     cutoffs = dict(REGISTER_CUTOFF)
     for session, starts in opens.items():
         cutoffs[session] = (datetime.datetime.combine(datetime.date.min, starts)

@@ -161,7 +161,7 @@ def test_acceptable_use_says_which_audience_has_no_policy(world) -> None:  # typ
 def test_computing_every_measure_for_one_institution_takes_a_fixed_number_of_queries(world, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     head = world.actor("a1.head")
     head.role_rows  # noqa: B018 - loaded once per request anyway
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(25):
         figures = measures.compute_all(head, world.institutions["a1"], today())
     assert [f.measure for f in figures] == list(measures.MEASURES)
 
