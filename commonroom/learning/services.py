@@ -495,27 +495,9 @@ def mark_one(*, actor: Actor, assignment: Assignment, learner_id: int, mark: str
             marks_save(actor=actor, assignment=assignment, rows=[MarkRow(learner_id, mark, feedback, on_paper)])
             if errors:
                 raise ValidationError(errors)
-            submission = Submission.objects.select_for_update().filter(assignment=assignment, learner_id=learner_id).first()
             if feedback_file is None and not remove_feedback_file:
-                return submission
-            if submission is None:
-                submission = Submission(institution_id=assignment.institution_id, assignment=assignment, learner_id=learner_id)
-            else:
-                require(actor, "mark", submission)
-            old = submission.feedback_file.name if submission.feedback_file else ""
-            if feedback_file is not None:
-                submission.feedback_file.save(name, feedback_file, save=False)
-                submission.feedback_file_name, submission.feedback_file_type = name, kind
-            else:
-                submission.feedback_file, submission.feedback_file_name, submission.feedback_file_type = "", "", ""  # type: ignore[assignment]
-            submission.marked_by_id, submission.marked_at = actor.person_id, timezone.now()
-            submission.save()
-            audit.record(actor, "learning.feedback_file_saved" if feedback_file is not None else "learning.feedback_file_removed",
-                         submission, learner_id=learner_id, institution_id=assignment.institution_id)
-            if old:
-                storage = submission.feedback_file.storage
-                transaction.on_commit(lambda: storage.delete(old))
-            return submission
+                return Submission.objects.filter(assignment=assignment, learner_id=learner_id).first()
+            return _put_feedback_file(actor, assignment, learner_id, feedback_file, name, kind)
     except ValidationError as error:
         found = dict(errors)
         for key, messages in (error.message_dict.items() if hasattr(error, "error_dict") else [("__all__", error.messages)]):
@@ -538,21 +520,32 @@ def feedback_file_save(*, actor: Actor, assignment: Assignment, learner_id: int,
         # One writer at a time per homework, so two uploads for a learner with no hand-in yet cannot both
         # create the submission row.
         Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("pk", flat=True).first()
-        submission = Submission.objects.select_for_update().filter(assignment=assignment, learner_id=learner_id).first()
-        if submission is None:
-            submission = Submission(institution_id=assignment.institution_id, assignment=assignment, learner_id=learner_id)
-        else:
-            require(actor, "mark", submission)
-        old = submission.feedback_file.name if submission.feedback_file else ""
+        return _put_feedback_file(actor, assignment, learner_id, upload, name, kind)
+
+
+def _put_feedback_file(actor: Actor, assignment: Assignment, learner_id: int, upload: UploadedFile | None,
+                       name: str, kind: str) -> Submission:
+    """Store ``upload`` (already checked, as ``name`` of type ``kind``) as the learner's feedback file, or remove
+    the file when ``upload`` is None; the old file goes once the transaction commits. In the caller's
+    transaction; the submission is made if the learner handed nothing in."""
+    submission = Submission.objects.select_for_update().filter(assignment=assignment, learner_id=learner_id).first()
+    if submission is None:
+        submission = Submission(institution_id=assignment.institution_id, assignment=assignment, learner_id=learner_id)
+    else:
+        require(actor, "mark", submission)
+    old = submission.feedback_file.name if submission.feedback_file else ""
+    if upload is not None:
         submission.feedback_file.save(name, upload, save=False)
         submission.feedback_file_name, submission.feedback_file_type = name, kind
-        submission.marked_by_id, submission.marked_at = actor.person_id, timezone.now()
-        submission.save()
-        audit.record(actor, "learning.feedback_file_saved", submission, learner_id=learner_id,
-                     institution_id=assignment.institution_id)
-        if old:
-            storage = submission.feedback_file.storage
-            transaction.on_commit(lambda: storage.delete(old))
+    else:
+        submission.feedback_file, submission.feedback_file_name, submission.feedback_file_type = "", "", ""  # type: ignore[assignment]
+    submission.marked_by_id, submission.marked_at = actor.person_id, timezone.now()
+    submission.save()
+    audit.record(actor, "learning.feedback_file_saved" if upload is not None else "learning.feedback_file_removed",
+                 submission, learner_id=learner_id, institution_id=assignment.institution_id)
+    if old:
+        storage = submission.feedback_file.storage
+        transaction.on_commit(lambda: storage.delete(old))
     return submission
 
 
