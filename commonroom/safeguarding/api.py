@@ -13,6 +13,7 @@ from ninja.responses import Status
 from commonroom.authz.actor import actor_for
 from commonroom.authz.api import get_for
 from commonroom.common.api_schemas import DETAIL_ERRORS, NOT_FOUND, READ_ERRORS, WRITE_ERRORS, id_in_path
+from commonroom.organisations.models import Institution
 from commonroom.safeguarding import selectors, services
 from commonroom.safeguarding.models import BODY_MAX, TITLE_MAX, AcceptableUseAcceptance, AcceptableUsePolicy
 
@@ -100,8 +101,6 @@ def policies(request: HttpRequest, institution_id: int = id_in_path()) -> list[d
              summary="Publish a new version of an acceptable-use policy (it replaces the one in force)")
 def publish(request: HttpRequest, payload: AcceptableUsePolicyIn,
             institution_id: int = id_in_path()) -> Status:
-    from commonroom.organisations.models import Institution
-
     actor = actor_for(request)
     institution = get_for(actor, Institution, institution_id, "acceptable_use_manage")
     row = services.policy_publish(actor=actor, institution=institution, audience=payload.audience,
