@@ -935,16 +935,18 @@ _MARK_COLUMNS = (
 )
 
 
-def _insert_marks(cursor: Any, sql: str, table: str, rows: list[tuple[Any, ...]]) -> None:
-    """Many rows at once: PostgreSQL's COPY (an order of magnitude faster than INSERT), else executemany."""
+def _insert_rows(cursor: Any, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Many rows at once: PostgreSQL's COPY (an order of magnitude faster than INSERT), else executemany.
+    Table and column names are our own constants; every value is a bound parameter."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(_MARK_COLUMNS)}) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
     else:
-        cursor.executemany(sql, rows)
+        placeholders = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)  # noqa: S608
 
 
 def _write_attendance(plan: DemoPlan, today: datetime.date, seed: int, say: Any) -> int:
@@ -960,9 +962,6 @@ def _write_attendance(plan: DemoPlan, today: datetime.date, seed: int, say: Any)
     recent = set(days[-3:])
     enrolment_ids = dict(Enrolment.objects.values_list("learner_id", "id"))
     table = AttendanceMark._meta.db_table
-    placeholders = ", ".join(["%s"] * len(_MARK_COLUMNS))
-    # Table and column names are our own constants; every value is a bound parameter.
-    sql = f"INSERT INTO {table} ({', '.join(_MARK_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
     stamp = timezone.now()
     total = 0
     batch: list[tuple[Any, ...]] = []
@@ -992,13 +991,13 @@ def _write_attendance(plan: DemoPlan, today: datetime.date, seed: int, say: Any)
                         late = rng.randint(3, 25) if code == "L" else None
                         batch.append((inst.id, lr.person.id, enrolment, day, session, code, "", late, 1, "register", stamp, stamp))
                 if len(batch) >= 20_000:
-                    _insert_marks(cursor, sql, table, batch)
+                    _insert_rows(cursor, table, _MARK_COLUMNS, batch)
                     total += len(batch)
                     batch = []
             if len(plan.institutions) > 4:
                 say(f"{total:,} attendance marks so far ({inst.name})")
         if batch:
-            _insert_marks(cursor, sql, table, batch)
+            _insert_rows(cursor, table, _MARK_COLUMNS, batch)
             total += len(batch)
     return total
 
@@ -1012,7 +1011,8 @@ def _write_registers(today: datetime.date, seed: int) -> int:
     """The statutory register behind the marks: one per form, school day and session since the form's first
     member joined, taken by its tutor. Most are saved within the half hour the register is open, about one
     in twenty-five later in the session, so the self-review's "registers taken on time" has a plausible figure.
-    Written with plain batched inserts, as the marks are, so that each keeps the time it was taken."""
+    Written in batches as the marks are (not through the ORM, which would stamp every row with now), so that
+    each keeps the time it was taken."""
     from django.db import connection
     from django.db.models import Min
 
@@ -1024,10 +1024,6 @@ def _write_registers(today: datetime.date, seed: int) -> int:
     forms = list(GroupMembership.objects.filter(group__kind=Group.Kind.REGISTRATION)
                  .values_list("group_id", "group__institution_id").annotate(first=Min("start_date")).order_by("group_id"))
     tutors = dict(GroupStaff.objects.filter(role=GroupStaff.Role.TUTOR).order_by("-pk").values_list("group_id", "person_id"))
-    table = Register._meta.db_table
-    placeholders = ", ".join(["%s"] * len(_REGISTER_COLUMNS))
-    # Table and column names are our own constants; every value is a bound parameter.
-    sql = f"INSERT INTO {table} ({', '.join(_REGISTER_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
     rows: list[tuple[Any, ...]] = []
     for group_id, institution_id, first in forms:
         tutor = tutors.get(group_id)
@@ -1041,7 +1037,7 @@ def _write_registers(today: datetime.date, seed: int) -> int:
                 rows.append((institution_id, group_id, day, session, tutor, tutor, 1, taken, taken))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 20_000):
-            cursor.executemany(sql, rows[start:start + 20_000])
+            _insert_rows(cursor, Register._meta.db_table, _REGISTER_COLUMNS, rows[start:start + 20_000])
     return len(rows)
 
 
