@@ -17,7 +17,7 @@ from commonroom.authz.actor import Actor, actor_for
 from commonroom.authz.api import get_for
 from commonroom.common.api_schemas import DETAIL_ERRORS, MAX_ID, NOT_FOUND, READ_ERRORS, WRITE_ERRORS, id_in_path
 from commonroom.learning import selectors, services
-from commonroom.learning.models import Assignment, CourseSpace, Submission
+from commonroom.learning.models import Assignment, CourseSpace, Section, Submission
 
 router = Router(tags=["learning"])
 
@@ -47,6 +47,11 @@ class SpaceDetailOut(SpaceOut):
     sections: list[SectionOut]
 
 
+def section_out(section: Section) -> dict[str, Any]:
+    return {"id": section.pk, "position": section.position, "title": section.title, "body": section.body,
+            "links": section.links}
+
+
 def _space(space: CourseSpace) -> dict[str, Any]:
     return {"id": space.pk, "group_id": space.group_id, "name": space.group.name, "subject": space.group.subject}
 
@@ -60,8 +65,7 @@ def list_spaces(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/courses/{space_id}", response={200: SpaceDetailOut, **DETAIL_ERRORS}, summary="Get a course space")
 def get_space(request: HttpRequest, space_id: int = id_in_path()) -> dict[str, Any]:
     data = selectors.course_space(actor_for(request), space_id)
-    return _space(data.space) | {"can_manage": data.can_manage, "sections": [
-        {"id": s.pk, "position": s.position, "title": s.title, "body": s.body, "links": s.links} for s in data.sections]}
+    return _space(data.space) | {"can_manage": data.can_manage, "sections": [section_out(s) for s in data.sections]}
 
 
 class AttachedResourceOut(Schema):

@@ -13,7 +13,7 @@ from commonroom.authz.actor import actor_for
 from commonroom.authz.api import get_for
 from commonroom.common.api_schemas import DETAIL_ERRORS, NOT_FOUND, WRITE_ERRORS, id_in_path
 from commonroom.learning import services
-from commonroom.learning.api import SectionOut
+from commonroom.learning.api import SectionOut, section_out
 from commonroom.learning.models import CourseSpace, Section
 
 router = Router(tags=["learning"])
@@ -28,11 +28,6 @@ class SectionIn(Schema):
     title: str = Field(..., max_length=200, description="For example “Week 1” or “Fractions”")
     body: str = Field("", max_length=services.MAX_TEXT)
     links: list[SectionLinkIn] = Field(default_factory=list, max_length=50)
-
-
-def _section(section: Section) -> dict[str, Any]:
-    return {"id": section.pk, "position": section.position, "title": section.title, "body": section.body,
-            "links": section.links}
 
 
 def _links(payload: SectionIn) -> str:
@@ -51,7 +46,7 @@ def _links(payload: SectionIn) -> str:
 def add_section(request: HttpRequest, payload: SectionIn, space_id: int = id_in_path()) -> Any:
     actor = actor_for(request)
     space = get_for(actor, CourseSpace, space_id, "manage")
-    return Status(201, _section(services.section_save(actor=actor, space=space, title=payload.title,
+    return Status(201, section_out(services.section_save(actor=actor, space=space, title=payload.title,
                                                       body=payload.body, links=_links(payload))))
 
 
@@ -60,7 +55,7 @@ def add_section(request: HttpRequest, payload: SectionIn, space_id: int = id_in_
 def change_section(request: HttpRequest, payload: SectionIn, section_id: int = id_in_path()) -> dict[str, Any]:
     actor = actor_for(request)
     section = get_for(actor, Section, section_id, "manage", queryset=Section.objects.select_related("space"))
-    return _section(services.section_save(actor=actor, space=section.space, section=section, title=payload.title,
+    return section_out(services.section_save(actor=actor, space=section.space, section=section, title=payload.title,
                                           body=payload.body, links=_links(payload)))
 
 
